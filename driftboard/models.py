@@ -1,0 +1,125 @@
+"""Tables of the results store. Change them only together with a migration in migrations/."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Deterministic constraint names, so migrations can drop and alter them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL needs 64 bits for feature rows.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite, which stores no zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a timezone-naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Run(Base):
+    """One evaluation of one model over one window; re-running the window replaces it."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("model", "window_start", "window_end"),
+        Index("ix_runs_model_window_end", "model", "window_end"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(63))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # succeeded | failed
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_seconds: Mapped[float] = mapped_column(Float)
+    reference_rows: Mapped[int | None] = mapped_column(Integer)
+    current_rows: Mapped[int | None] = mapped_column(Integer)
+    n_features: Mapped[int | None] = mapped_column(Integer)
+    n_drifted: Mapped[int | None] = mapped_column(Integer)
+    share_drifted: Mapped[float | None] = mapped_column(Float)
+    dataset_drift: Mapped[bool | None] = mapped_column(Boolean)
+    drift_share_threshold: Mapped[float | None] = mapped_column(Float)
+    schema_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    report_path: Mapped[str | None] = mapped_column(Text)
+    reference_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    driftboard_version: Mapped[str] = mapped_column(String(32))
+    evidently_version: Mapped[str | None] = mapped_column(String(32))
+
+    features: Mapped[list["FeatureResult"]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class FeatureResult(Base):
+    """Drift and data quality of one feature in one run."""
+
+    __tablename__ = "feature_results"
+    __table_args__ = (
+        UniqueConstraint("run_id", "feature"),
+        # Model and window_end are copied from the run so the heatmap reads one index range.
+        Index("ix_feature_results_model_window_end", "model", "window_end"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String(63))
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    feature: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # feature | prediction
+    column_type: Mapped[str] = mapped_column(String(16))  # numerical | categorical
+    status: Mapped[str] = mapped_column(String(16))  # ok | skipped | error
+    reason: Mapped[str | None] = mapped_column(Text)
+    stattest: Mapped[str | None] = mapped_column(String(32))
+    score: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    drift_ratio: Mapped[float | None] = mapped_column(Float)
+    drift_detected: Mapped[bool | None] = mapped_column(Boolean)
+    reference_count: Mapped[int | None] = mapped_column(Integer)
+    current_count: Mapped[int | None] = mapped_column(Integer)
+    null_share: Mapped[float | None] = mapped_column(Float)
+    reference_null_share: Mapped[float | None] = mapped_column(Float)
+    unseen_share: Mapped[float | None] = mapped_column(Float)
+
+    run: Mapped[Run] = relationship(back_populates="features")

@@ -1,0 +1,28 @@
+"""Evidently HTML reports on disk, under the reports directory, one per kept run."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from driftboard.schedule import Window
+from driftboard.settings import KeepReports
+
+
+def wanted(keep: KeepReports, drifted: bool) -> bool:
+    return keep == "all" or (keep == "drifted" and drifted)
+
+
+def relative_path(model: str, window: Window) -> Path:
+    """Stored relative to the reports directory, so the report server can map it safely."""
+    return Path(model) / f"{window.end.strftime('%Y%m%dT%H%M%SZ')}.html"
+
+
+def save(snapshot: Any, reports_dir: Path, model: str, window: Window) -> str:
+    """Write atomically: a reader (or the report server) never sees half a file."""
+    relative = relative_path(model, window)
+    target = reports_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".html.partial")
+    snapshot.save_html(str(partial))
+    os.replace(partial, target)
+    return relative.as_posix()

@@ -1,0 +1,85 @@
+"""One drift run: spec and window in, RunOutcome out. No printing, no scheduling."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from driftboard import drift, quality, reports, sources
+from driftboard.errors import DataError
+from driftboard.fingerprint import fingerprint
+from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.schedule import Window
+from driftboard.settings import KeepReports
+from driftboard.specload import LoadedSpec
+from driftboard.window import select_window
+
+
+def load_data(loaded: LoadedSpec, window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
+    spec = loaded.spec
+    ref = sources.load(spec.reference, loaded.base_dir, None)
+    raw = sources.load(spec.current, loaded.base_dir, window)
+    cur = select_window(raw, spec.timestamp_column, spec.timestamp_timezone, window, "current data")
+    if cur.empty:
+        raise DataError("no rows in window")
+    if len(ref) < spec.drift.min_reference_rows:
+        raise DataError(
+            f"reference data has {len(ref)} rows, fewer than drift.min_reference_rows "
+            f"({spec.drift.min_reference_rows})"
+        )
+    return ref, cur
+
+
+def feature_outcome(col: quality.Column, result: drift.DriftResult) -> FeatureOutcome:
+    out = FeatureOutcome(col.name, col.role, col.column_type, col.status, col.reason)
+    for key, value in quality.quality(col).items():
+        setattr(out, key, value)
+    if col.status != "ok":
+        return out
+    if col.name in result.errors:
+        out.status, out.reason = "error", result.errors[col.name]
+    elif col.name in result.scores:
+        s = result.scores[col.name]
+        out.stattest, out.score, out.threshold = s.stattest, s.score, s.threshold
+        out.drift_detected, out.drift_ratio = s.drift_detected, s.drift_ratio
+    else:
+        out.status, out.reason = "error", "Evidently returned no result for this column"
+    return out
+
+
+def _keep_report(
+    outcome: RunOutcome, result: drift.DriftResult, reports_dir: Path, keep: KeepReports
+) -> None:
+    if result.snapshot is None or not reports.wanted(keep, outcome.n_drifted > 0):
+        return
+    try:
+        outcome.report_path = reports.save(result.snapshot, reports_dir, outcome.model, outcome.window)
+    except OSError as exc:  # the scores stand without the HTML; say so on the run
+        outcome.error = f"Evidently report not saved: {exc}"
+
+
+def evaluate(loaded: LoadedSpec, window: Window, reports_dir: Path, keep: KeepReports) -> RunOutcome:
+    """Compute one window. Data problems give a failed outcome with the reason, not an exception."""
+    spec = loaded.spec
+    outcome = RunOutcome(spec.model, window, "failed", datetime.now(UTC), datetime.now(UTC))
+    outcome.drift_share_threshold = spec.drift.drift_share
+    try:
+        ref, cur = load_data(loaded, window)
+    except DataError as exc:
+        outcome.error, outcome.finished_at = str(exc), datetime.now(UTC)
+        return outcome
+    outcome.reference_rows, outcome.current_rows = len(ref), len(cur)
+    outcome.reference_fingerprint = fingerprint(ref, list(spec.columns.scored()))
+    outcome.schema_changes = quality.schema_changes(spec, ref, cur)
+    columns = quality.check_columns(spec, ref, cur)
+    result = drift.score([c for c in columns if c.status == "ok"], spec.drift)
+    outcome.features = [feature_outcome(c, result) for c in columns]
+    if outcome.scored:
+        outcome.status = "succeeded"
+    else:
+        outcome.error = "no feature could be scored: " + "; ".join(
+            f"{f.feature}: {f.reason}" for f in outcome.features
+        )
+    _keep_report(outcome, result, reports_dir, keep)
+    outcome.finished_at = datetime.now(UTC)
+    return outcome

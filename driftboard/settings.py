@@ -1,0 +1,31 @@
+"""Process settings, read from the environment (prefix DRIFTBOARD_) or a .env file."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KeepReports = Literal["drifted", "all", "none"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DRIFTBOARD_", env_file=".env", extra="ignore")
+
+    # SecretStr keeps a password in the URL out of reprs and logs.
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite:///driftboard.db"),
+        description="SQLAlchemy URL of the results store; SQLite file in the working dir by default.",
+    )
+    reports_dir: Path = Field(default=Path("reports"), description="Where Evidently HTML goes.")
+    keep_reports: KeepReports = Field(
+        default="drifted", description="Which runs keep their Evidently HTML report (~4 MB each)."
+    )
+    pushgateway_url: str | None = Field(default=None, description="Push metrics here when set.")
+    jobs_dir: Path = Field(default=Path("jobs"), description="Folder of job specs.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
