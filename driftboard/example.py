@@ -63,3 +63,9 @@ def write(folder: Path, shape: Shape = Shape()) -> list[Path]:
     for frame, path in zip((reference, current), paths, strict=True):
         frame.to_csv(path, index=False, compression={"method": "gzip", "mtime": 0})
     return paths
+
+
+if __name__ == "__main__":
+    import sys
+
+    write(Path(sys.argv[1] if len(sys.argv) > 1 else "examples/churn"))

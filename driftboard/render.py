@@ -18,21 +18,17 @@ def _drift_cell(feature: FeatureOutcome) -> str:
 
 def feature_table(outcome: RunOutcome) -> Table:
     table = Table(show_edge=False, header_style="bold")
-    for title in ("feature", "type", "stattest", "score", "threshold", "drift", "nulls", "note"):
-        table.add_column(title, justify="right" if title in {"score", "threshold", "nulls"} else "left")
+    titles = ["feature", "type", "stattest", "score", "threshold", "drift", "nulls"]
+    with_notes = any(f.reason for f in outcome.features)
+    for title in [*titles, "note"] if with_notes else titles:
+        justify = "right" if title in {"score", "threshold", "nulls"} else "left"
+        # Only the free-text note may wrap: names and numbers are what a reader scans.
+        table.add_column(title, justify=justify, no_wrap=title != "note")
     for f in sorted(outcome.features, key=lambda f: -(f.drift_ratio or 0)):
         nulls = "" if f.null_share is None else f"{f.null_share:.1%}"
-        note = f.reason or ""
-        table.add_row(
-            f.feature,
-            f.column_type,
-            f.stattest or "",
-            _fmt(f.score),
-            _fmt(f.threshold),
-            _drift_cell(f),
-            nulls,
-            note,
-        )
+        cells = [f.feature, f.column_type[:3], f.stattest or "", _fmt(f.score), _fmt(f.threshold)]
+        cells += [_drift_cell(f), nulls] + ([f.reason or ""] if with_notes else [])
+        table.add_row(*cells)
     return table
 
 

@@ -57,7 +57,8 @@ def load_sql(source: SqlSource, window: Window | None) -> pd.DataFrame:
     engine = create_engine(resolve_url(source), pool_pre_ping=True)
     try:
         with engine.connect() as conn:
-            return pd.read_sql(query, conn, params={k: bounds[k] for k in wanted})
+            result = conn.execute(query, {k: bounds[k] for k in wanted})
+            return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
     except (OperationalError, InterfaceError) as exc:
         raise SourceUnavailable(f"source database unavailable: {describe_db_error(exc)}") from None
     except SQLAlchemyError as exc:

@@ -53,9 +53,19 @@ def _format(path: Path, node: yaml.Node | None, exc: ValidationError) -> list[st
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field"
+        elif err["type"] == "missing":
+            message = "required field is missing"
         line = _line_of(node, loc)
         problems.append(f"{path}:{line}: {field}: {message}" if line else f"{path}: {field}: {message}")
     return problems
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+    context = getattr(exc, "context", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{where}: invalid YAML: {context + ': ' if context else ''}{problem}"
 
 
 def load_spec(path: Path) -> LoadedSpec:
@@ -67,7 +77,7 @@ def load_spec(path: Path) -> LoadedSpec:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SpecError([f"{path}: invalid YAML: {' '.join(str(exc).split())}"]) from None
+        raise SpecError([_yaml_problem(path, exc)]) from None
     if not isinstance(data, dict):
         raise SpecError([f"{path}: a job spec is a YAML mapping, got {type(data).__name__}"])
     try:

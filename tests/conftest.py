@@ -79,3 +79,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     engine.dispose()
     yield url
     drop_pg_database(url)
+
+
+@pytest.fixture
+def fresh_store(pg_url: str) -> str:
+    """The session's PostgreSQL store, emptied before the test so counts start at zero."""
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE runs, feature_results"))
+    engine.dispose()
+    return pg_url

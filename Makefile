@@ -1,0 +1,31 @@
+# driftboard chores; each target is a script CI runs too.
+.DEFAULT_GOAL := help
+VENV := .venv/bin
+export PATH := $(CURDIR)/$(VENV):$(PATH)
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: ## Install Debian packages, start PostgreSQL, create .venv
+	scripts/setup.sh
+
+fmt: ## Format and auto-fix
+	ruff format driftboard tests migrations benchmarks
+	ruff check --fix driftboard tests migrations benchmarks
+
+lint: ## ruff + mypy
+	scripts/lint.sh
+
+generate: ## Regenerate committed generated files
+	scripts/generate.sh
+
+check-generated: ## Fail if generated files are stale
+	scripts/check-generated.sh
+
+test: ## The full test suite with its own set-up (what CI runs)
+	scripts/test.sh
+
+bench: ## Benchmarks (see BENCHMARKS.md)
+	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/[a-z]*.py; do python $$b; done
+
+.PHONY: help setup fmt lint generate check-generated test bench

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Regenerate every committed generated file (kube-prometheus style: CI diffs the result).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m driftboard.example examples/churn
