@@ -1,6 +1,6 @@
 """Human-readable output of a run for the terminal."""
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from driftboard.results import FeatureOutcome, RunOutcome
@@ -21,7 +21,7 @@ def feature_table(outcome: RunOutcome) -> Table:
     titles = ["feature", "type", "stattest", "score", "threshold", "drift", "nulls"]
     with_notes = any(f.reason for f in outcome.features)
     for title in [*titles, "note"] if with_notes else titles:
-        justify = "right" if title in {"score", "threshold", "nulls"} else "left"
+        justify: JustifyMethod = "right" if title in {"score", "threshold", "nulls"} else "left"
         # Only the free-text note may wrap: names and numbers are what a reader scans.
         table.add_column(title, justify=justify, no_wrap=title != "note")
     for f in sorted(outcome.features, key=lambda f: -(f.drift_ratio or 0)):
