@@ -84,6 +84,9 @@ class Run(Base):
     schema_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     report_path: Mapped[str | None] = mapped_column(Text)
     reference_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Set after the transaction that stored the run: a Pushgateway outage never loses results.
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    push_error: Mapped[str | None] = mapped_column(Text)
     driftboard_version: Mapped[str] = mapped_column(String(32))
     evidently_version: Mapped[str | None] = mapped_column(String(32))
 

@@ -1,17 +1,21 @@
 """The flow of one run, end to end: window → data → results → one transaction → metrics."""
 
-from datetime import datetime
+import logging
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from driftboard import db, store
+from driftboard import db, push, store
 from driftboard.errors import describe_db_error
+from driftboard.metrics import RunContext
 from driftboard.results import RunOutcome
 from driftboard.runner import evaluate
-from driftboard.schedule import Window, window_ending
+from driftboard.schedule import Window, period, window_ending
 from driftboard.settings import Settings
 from driftboard.specload import LoadedSpec
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -34,9 +38,28 @@ def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Set
     outcome = evaluate(loaded, window, settings.reports_dir, settings.keep_reports)
     try:
         store.save(engine, outcome)
+        if settings.pushgateway_url:
+            publish(engine, loaded, outcome, settings.pushgateway_url)
     except SQLAlchemyError as exc:
         raise StoreError(f"could not store the run: {describe_db_error(exc)}") from None
     return outcome
+
+
+def publish(engine: Engine, loaded: LoadedSpec, outcome: RunOutcome, url: str) -> None:
+    """Push after the commit; a failed push is recorded on the run, the results stay."""
+    ctx = RunContext(
+        interval_seconds=period(loaded.spec).total_seconds(),
+        last_success=store.last_success(engine, outcome.model),
+        consecutive_drift=store.consecutive_drift(engine, outcome.model, outcome.window.end),
+        alerts=loaded.spec.alerts,
+    )
+    try:
+        push.push(url, outcome, ctx)
+        outcome.pushed_at = datetime.now(UTC)
+    except push.PushError as exc:
+        outcome.push_error = str(exc)
+        log.warning("model=%s window=%s %s", outcome.model, outcome.window, exc)
+    store.record_push(engine, outcome)
 
 
 def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunOutcome:

@@ -40,6 +40,8 @@ class RunOutcome:
     schema_changes: dict[str, Any] | None = None
     reference_fingerprint: str | None = None
     report_path: str | None = None
+    pushed_at: datetime | None = None
+    push_error: str | None = None
     features: list[FeatureOutcome] = field(default_factory=list)
     run_id: int | None = None
 
@@ -80,6 +82,7 @@ class RunOutcome:
             "share_drifted": self.share_drifted,
             "dataset_drift": self.dataset_drift,
             "report_path": self.report_path,
+            "push_error": self.push_error,
         }
 
     def to_json(self) -> dict[str, Any]:

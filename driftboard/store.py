@@ -1,12 +1,13 @@
 """Write a run and its features in one transaction; a re-run replaces its window."""
 
 from dataclasses import asdict
+from datetime import datetime
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from driftboard import __version__
-from driftboard.models import FeatureResult, Run
+from driftboard.models import FeatureResult, Run, UTCDateTime
 from driftboard.results import RunOutcome
 
 
@@ -38,6 +39,8 @@ def to_row(outcome: RunOutcome) -> Run:
         drift_share_threshold=outcome.drift_share_threshold,
         schema_changes=outcome.schema_changes,
         report_path=outcome.report_path,
+        pushed_at=outcome.pushed_at,
+        push_error=outcome.push_error,
         reference_fingerprint=outcome.reference_fingerprint,
         driftboard_version=__version__,
         evidently_version=_evidently_version(),
@@ -66,7 +69,44 @@ def save(engine: Engine, outcome: RunOutcome) -> int:
         return row.id
 
 
+def record_push(engine: Engine, outcome: RunOutcome) -> None:
+    with Session(engine) as session, session.begin():
+        run = session.get(Run, outcome.run_id)
+        if run is not None:  # replaced meanwhile by a re-run of the window: nothing to mark
+            run.pushed_at, run.push_error = outcome.pushed_at, outcome.push_error
+
+
 def latest_runs(engine: Engine, model: str, limit: int = 10) -> list[Run]:
     with Session(engine) as session:
         query = select(Run).where(Run.model == model).order_by(Run.window_end.desc()).limit(limit)
         return list(session.scalars(query))
+
+
+def last_success(engine: Engine, model: str) -> datetime | None:
+    with Session(engine) as session:
+        query = select(func.max(Run.finished_at)).where(Run.model == model, Run.status == "succeeded")
+        value = session.scalar(query)
+    return UTCDateTime().process_result_value(value, engine.dialect) if value is not None else None
+
+
+def consecutive_drift(engine: Engine, model: str, upto: datetime, horizon: int = 100) -> dict[str, int]:
+    """Per feature, how many successful runs in a row (newest first, up to `upto`) it drifted."""
+    with Session(engine) as session:
+        run_ids = session.scalars(
+            select(Run.id)
+            .where(Run.model == model, Run.status == "succeeded", Run.window_end <= upto)
+            .order_by(Run.window_end.desc())
+            .limit(horizon)
+        ).all()
+        rows = session.execute(
+            select(FeatureResult.run_id, FeatureResult.feature, FeatureResult.drift_detected).where(
+                FeatureResult.run_id.in_(run_ids)
+            )
+        ).all()
+    drifted = {(r.run_id, r.feature) for r in rows if r.drift_detected}
+    streaks: dict[str, int] = {}
+    for feature in {r.feature for r in rows}:
+        streaks[feature] = next(
+            (i for i, run_id in enumerate(run_ids) if (run_id, feature) not in drifted), len(run_ids)
+        )
+    return streaks

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from driftboard import example
+from driftboard import db, example
 from tests.cli_helpers import invoke, store_env
 from tests.conftest import REPO
 
 RUN_KEYS = {
     "id", "model", "status", "error", "window_start", "window_end",
-    "n_features", "n_drifted", "share_drifted", "dataset_drift", "report_path",
+    "n_features", "n_drifted", "share_drifted", "dataset_drift", "report_path", "push_error",
 }  # fmt: skip
 FEATURE_KEYS = {
     "feature", "role", "column_type", "stattest", "score", "threshold", "drift_ratio", "drift_detected",
@@ -106,7 +106,8 @@ def test_bad_at_timestamp(tmp_path: Path, sqlite_url: str) -> None:
 def test_db_upgrade_and_downgrade_commands(fresh_pg_url: str, tmp_path: Path) -> None:
     env = store_env(fresh_pg_url, tmp_path)
     up = invoke(["db", "upgrade"], env)
-    assert (up.code, up.stdout.strip().splitlines()[-1]) == (0, "database at revision 0001")
+    head = db.head_revision(db.make_engine(fresh_pg_url))
+    assert (up.code, up.stdout.strip().splitlines()[-1]) == (0, f"database at revision {head}")
     down = invoke(["db", "downgrade", "base"], env)
     assert (down.code, down.stdout.strip().splitlines()[-1]) == (0, "database at revision base (empty)")
 
