@@ -241,7 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if --output is stale")
     args = parser.parse_args(argv)
-    text = render(load_config(args.config))
+    try:
+        text = render(load_config(args.config))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if not args.check:
         args.output.write_text(text, encoding="utf-8")
         return 0
