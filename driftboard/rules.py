@@ -212,8 +212,7 @@ def rule_groups(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Keeps the conventional key order (alert, expr, for, labels, annotations), fixed by the
-    code and so stable, and writes PromQL and Go templates as literal blocks, unescaped."""
+    """Writes PromQL and Go templates as literal blocks: readable, nothing escaped."""
 
 
 def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
@@ -225,6 +224,9 @@ _Dumper.add_representer(str, _str)
 
 
 def render(config: Mapping[str, Any]) -> str:
+    """The rules file for `config` (tests pass a modified copy, e.g. with short `for:`)."""
+    # Keys keep the code's order (alert, expr, for, labels, annotations): conventional to
+    # read, and as stable as sorting.
     return HEADER + yaml.dump(rule_groups(config), Dumper=_Dumper, sort_keys=False, width=1000)
 
 

@@ -41,7 +41,8 @@ PAGERDUTY_ROUTING_KEY, WEBHOOK_TOKEN = "test-routing-key", "test-retrain-token"
 T = TypeVar("T")
 
 
-def wait_until(check: Callable[[], T], timeout: float, what: str, interval: float = 0.1) -> T:
+def wait_until(check: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1
+               ) -> T:
     """Poll `check` until it returns something truthy, which is returned; fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
@@ -181,8 +182,8 @@ def alertmanager_test_config(directory: Path, capture: CaptureServer) -> dict[st
     return config
 
 
-def prometheus_test_config(rules_dir: Path, pushgateway: str, alertmanager: str) -> dict[str, Any]:
-    job = rules.need(rules_config_for_tests(), "pushgateway_job")
+def prometheus_test_config(rules_dir: Path, job: str, pushgateway: str, alertmanager: str
+                           ) -> dict[str, Any]:
     return {
         "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(rules_dir / "*.yml")],
@@ -200,6 +201,7 @@ class Stack:
     prometheus_url: str
     alertmanager_url: str
     capture: CaptureServer
+    rules_config: dict[str, Any]  # what the loaded rules were rendered from
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -258,11 +260,12 @@ def _write_yaml(path: Path, content: Any) -> Path:
 def _launch(stack: Stack, ports: dict[str, int]) -> None:
     bins, d = _binaries(), stack.directory
     (d / "rules").mkdir()
-    rules_text = rules.render(rules_config_for_tests())
+    rules_text = rules.render(stack.rules_config)
     (d / "rules" / "driftboard.yml").write_text(rules_text, encoding="utf-8")
     am_config = _write_yaml(d / "alertmanager.yml", alertmanager_test_config(d, stack.capture))
     prom_config = _write_yaml(d / "prometheus.yml", prometheus_test_config(
-        d / "rules", stack.pushgateway, f"127.0.0.1:{ports['alertmanager']}"))
+        d / "rules", stack.rules_config["pushgateway_job"], stack.pushgateway,
+        f"127.0.0.1:{ports['alertmanager']}"))
     _spawn(stack, "pushgateway", [bins["prometheus-pushgateway"], "--persistence.file=",
                                   f"--web.listen-address={stack.pushgateway}"])
     _spawn(stack, "alertmanager", [
@@ -284,7 +287,7 @@ def _ready(url: str) -> bool:
 def _wait_ready(stack: Stack, timeout: float) -> None:
     for url in (stack.pushgateway_url, stack.alertmanager_url, stack.prometheus_url):
         wait_until(functools.partial(_ready, url), timeout, f"{url}/-/ready")
-    job = rules.need(rules_config_for_tests(), "pushgateway_job")
+    job = stack.rules_config["pushgateway_job"]
     # Prometheus discovers targets and Alertmanagers at most every 5 s: the bulk of start-up.
     wait_until(lambda: stack.query(f'up{{job="{job}"}} == 1'), timeout, "Pushgateway scraped")
     wait_until(lambda: http_json(f"{stack.prometheus_url}/api/v1/alertmanagers")
@@ -298,7 +301,8 @@ def start_stack(directory: Path, timeout: float = 30) -> Stack:
     ports = {name: free_port() for name in ("pushgateway", "prometheus", "alertmanager")}
     stack = Stack(directory, f"127.0.0.1:{ports['pushgateway']}",
                   f"http://127.0.0.1:{ports['prometheus']}",
-                  f"http://127.0.0.1:{ports['alertmanager']}", CaptureServer())
+                  f"http://127.0.0.1:{ports['alertmanager']}", CaptureServer(),
+                  rules_config_for_tests())
     try:
         _launch(stack, ports)
         _wait_ready(stack, timeout)
