@@ -3,3 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m driftboard.example examples/churn
+python -m driftboard.rules

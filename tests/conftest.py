@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, text
 
 from driftboard import db
 
+pytest_plugins = ["tests.conftest_stack"]
+
 PG_ADMIN_URL = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 REPO = Path(__file__).resolve().parent.parent
 

@@ -41,8 +41,7 @@ PAGERDUTY_ROUTING_KEY, WEBHOOK_TOKEN = "test-routing-key", "test-retrain-token"
 T = TypeVar("T")
 
 
-def wait_until(check: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1
-               ) -> T:
+def wait_until(check: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1) -> T:
     """Poll `check` until it returns something truthy, which is returned; fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
@@ -62,8 +61,9 @@ def free_port() -> int:
 
 def http_json(url: str, method: str = "GET", body: Any = None, timeout: float = 5) -> Any:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         payload = response.read()
     return json.loads(payload) if payload else None
@@ -97,8 +97,7 @@ class CaptureServer:
     def find(self, path: str, match: Callable[[Any], bool]) -> list[Captured]:
         return [r for r in self.requests if r.path == path and match(r.body)]
 
-    def wait_for(self, path: str, match: Callable[[Any], bool], timeout: float, what: str
-                 ) -> Captured:
+    def wait_for(self, path: str, match: Callable[[Any], bool], timeout: float, what: str) -> Captured:
         try:
             return wait_until(lambda: next(iter(self.find(path, match)), None), timeout, what)
         except TimeoutError as error:
@@ -171,9 +170,15 @@ def alertmanager_test_config(directory: Path, capture: CaptureServer) -> dict[st
     config["route"].update(group_wait="0s", group_interval="1s", repeat_interval="1h")
     for route in config["route"].get("routes", []):
         route["repeat_interval"] = "1h"  # no repeats within a test session
-    _redirect_secrets(config, directory, {"api_url_file": capture.url(SLACK_PATH),
-                                          "routing_key_file": PAGERDUTY_ROUTING_KEY,
-                                          "credentials_file": WEBHOOK_TOKEN})
+    _redirect_secrets(
+        config,
+        directory,
+        {
+            "api_url_file": capture.url(SLACK_PATH),
+            "routing_key_file": PAGERDUTY_ROUTING_KEY,
+            "credentials_file": WEBHOOK_TOKEN,
+        },
+    )
     for receiver in config["receivers"]:
         for pagerduty in receiver.get("pagerduty_configs", []):
             pagerduty["url"] = capture.url(PAGERDUTY_PATH)
@@ -182,15 +187,15 @@ def alertmanager_test_config(directory: Path, capture: CaptureServer) -> dict[st
     return config
 
 
-def prometheus_test_config(rules_dir: Path, job: str, pushgateway: str, alertmanager: str
-                           ) -> dict[str, Any]:
+def prometheus_test_config(rules_dir: Path, job: str, pushgateway: str, alertmanager: str) -> dict[str, Any]:
     return {
         "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(rules_dir / "*.yml")],
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]},
         # honor_labels keeps the pushed job="driftboard" instead of exported_job.
-        "scrape_configs": [{"job_name": job, "honor_labels": True,
-                            "static_configs": [{"targets": [pushgateway]}]}],
+        "scrape_configs": [
+            {"job_name": job, "honor_labels": True, "static_configs": [{"targets": [pushgateway]}]}
+        ],
     }
 
 
@@ -231,23 +236,30 @@ class Stack:
         self.capture.close()
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                         for p in sorted(self.directory.glob("*.log")))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(self.directory.glob("*.log"))
+        )
 
 
 def _binaries() -> dict[str, str]:
     found = {name: shutil.which(name) for name in BINARIES}
     missing = [name for name, path in found.items() if path is None]
     if missing:
-        raise RuntimeError(f"missing {missing}: apt-get install --no-install-recommends "
-                           "prometheus prometheus-pushgateway prometheus-alertmanager")
+        raise RuntimeError(
+            f"missing {missing}: apt-get install --no-install-recommends "
+            "prometheus prometheus-pushgateway prometheus-alertmanager"
+        )
     return {name: str(path) for name, path in found.items()}
 
 
 def _spawn(stack: Stack, name: str, argv: list[str]) -> None:
     log = (stack.directory / f"{name}.log").open("wb")
-    stack.processes.append(subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, cwd=stack.directory))
+    stack.processes.append(
+        subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=stack.directory
+        )
+    )
     log.close()  # the child keeps its own descriptor
 
 
@@ -263,17 +275,41 @@ def _launch(stack: Stack, ports: dict[str, int]) -> None:
     rules_text = rules.render(stack.rules_config)
     (d / "rules" / "driftboard.yml").write_text(rules_text, encoding="utf-8")
     am_config = _write_yaml(d / "alertmanager.yml", alertmanager_test_config(d, stack.capture))
-    prom_config = _write_yaml(d / "prometheus.yml", prometheus_test_config(
-        d / "rules", stack.rules_config["pushgateway_job"], stack.pushgateway,
-        f"127.0.0.1:{ports['alertmanager']}"))
-    _spawn(stack, "pushgateway", [bins["prometheus-pushgateway"], "--persistence.file=",
-                                  f"--web.listen-address={stack.pushgateway}"])
-    _spawn(stack, "alertmanager", [
-        bins["prometheus-alertmanager"], f"--config.file={am_config}", f"--storage.path={d / 'am'}",
-        f"--web.listen-address=127.0.0.1:{ports['alertmanager']}", "--cluster.listen-address="])
-    _spawn(stack, "prometheus", [
-        bins["prometheus"], f"--config.file={prom_config}", f"--storage.tsdb.path={d / 'prom'}",
-        f"--web.listen-address=127.0.0.1:{ports['prometheus']}"])
+    prom_config = _write_yaml(
+        d / "prometheus.yml",
+        prometheus_test_config(
+            d / "rules",
+            stack.rules_config["pushgateway_job"],
+            stack.pushgateway,
+            f"127.0.0.1:{ports['alertmanager']}",
+        ),
+    )
+    _spawn(
+        stack,
+        "pushgateway",
+        [bins["prometheus-pushgateway"], "--persistence.file=", f"--web.listen-address={stack.pushgateway}"],
+    )
+    _spawn(
+        stack,
+        "alertmanager",
+        [
+            bins["prometheus-alertmanager"],
+            f"--config.file={am_config}",
+            f"--storage.path={d / 'am'}",
+            f"--web.listen-address=127.0.0.1:{ports['alertmanager']}",
+            "--cluster.listen-address=",
+        ],
+    )
+    _spawn(
+        stack,
+        "prometheus",
+        [
+            bins["prometheus"],
+            f"--config.file={prom_config}",
+            f"--storage.tsdb.path={d / 'prom'}",
+            f"--web.listen-address=127.0.0.1:{ports['prometheus']}",
+        ],
+    )
 
 
 def _ready(url: str) -> bool:
@@ -290,19 +326,27 @@ def _wait_ready(stack: Stack, timeout: float) -> None:
     job = stack.rules_config["pushgateway_job"]
     # Prometheus discovers targets and Alertmanagers at most every 5 s: the bulk of start-up.
     wait_until(lambda: stack.query(f'up{{job="{job}"}} == 1'), timeout, "Pushgateway scraped")
-    wait_until(lambda: http_json(f"{stack.prometheus_url}/api/v1/alertmanagers")
-               ["data"]["activeAlertmanagers"], timeout, "Alertmanager discovered")
-    wait_until(lambda: http_json(f"{stack.prometheus_url}/api/v1/rules")["data"]["groups"],
-               timeout, "rules loaded")
+    wait_until(
+        lambda: http_json(f"{stack.prometheus_url}/api/v1/alertmanagers")["data"]["activeAlertmanagers"],
+        timeout,
+        "Alertmanager discovered",
+    )
+    wait_until(
+        lambda: http_json(f"{stack.prometheus_url}/api/v1/rules")["data"]["groups"], timeout, "rules loaded"
+    )
 
 
 def start_stack(directory: Path, timeout: float = 30) -> Stack:
     """Start the three services in `directory` (a fresh temporary directory); ready on return."""
     ports = {name: free_port() for name in ("pushgateway", "prometheus", "alertmanager")}
-    stack = Stack(directory, f"127.0.0.1:{ports['pushgateway']}",
-                  f"http://127.0.0.1:{ports['prometheus']}",
-                  f"http://127.0.0.1:{ports['alertmanager']}", CaptureServer(),
-                  rules_config_for_tests())
+    stack = Stack(
+        directory,
+        f"127.0.0.1:{ports['pushgateway']}",
+        f"http://127.0.0.1:{ports['prometheus']}",
+        f"http://127.0.0.1:{ports['alertmanager']}",
+        CaptureServer(),
+        rules_config_for_tests(),
+    )
     try:
         _launch(stack, ports)
         _wait_ready(stack, timeout)

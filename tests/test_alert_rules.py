@@ -43,8 +43,12 @@ def test_promtool_unit_tests_pass(unit_test: Path) -> None:
 
 
 def alert_rule_tests() -> list[dict[str, Any]]:
-    return [case for path in UNIT_TESTS for group in yaml.safe_load(path.read_text())["tests"]
-            for case in group.get("alert_rule_test", [])]
+    return [
+        case
+        for path in UNIT_TESTS
+        for group in yaml.safe_load(path.read_text())["tests"]
+        for case in group.get("alert_rule_test", [])
+    ]
 
 
 @pytest.mark.parametrize("alert", list(rules.ALERTS))
@@ -60,8 +64,12 @@ def test_every_alert_has_a_quiet_and_a_firing_unit_test(alert: str) -> None:
 
 
 def test_every_recording_rule_has_a_unit_test() -> None:
-    tested = {case["expr"] for path in UNIT_TESTS for group in yaml.safe_load(path.read_text())
-              ["tests"] for case in group.get("promql_expr_test", [])}
+    tested = {
+        case["expr"]
+        for path in UNIT_TESTS
+        for group in yaml.safe_load(path.read_text())["tests"]
+        for case in group.get("promql_expr_test", [])
+    }
     assert {f"driftboard:alert_{name}" for name in rules.THRESHOLDS} <= tested
 
 
@@ -97,8 +105,7 @@ def test_config_values_reach_the_rules() -> None:
     failing = next(r for r in alerts if r["alert"] == "DriftboardJobFailing")
     assert failing["for"] == "10m"
     assert failing["labels"] == {"severity": "critical"}
-    assert failing["annotations"]["dashboard_url"].startswith(
-        "https://grafana.test/d/driftboard-job-health?")
+    assert failing["annotations"]["dashboard_url"].startswith("https://grafana.test/d/driftboard-job-health?")
 
 
 def without(config: dict[str, Any], dotted: str) -> dict[str, Any]:
@@ -110,11 +117,20 @@ def without(config: dict[str, Any], dotted: str) -> dict[str, Any]:
     return config
 
 
-@pytest.mark.parametrize("dotted", [
-    "links.grafana_url", "links.runbook_url", "thresholds.feature_drift_runs",
-    "thresholds.stale_intervals", "push_failures_window", "pushgateway_job",
-    "alerts.DriftboardModelDrift.severity", "alerts.DriftboardJobStale.for",
-    "alerts.DriftboardPushgatewayDown"])
+@pytest.mark.parametrize(
+    "dotted",
+    [
+        "links.grafana_url",
+        "links.runbook_url",
+        "thresholds.feature_drift_runs",
+        "thresholds.stale_intervals",
+        "push_failures_window",
+        "pushgateway_job",
+        "alerts.DriftboardModelDrift.severity",
+        "alerts.DriftboardJobStale.for",
+        "alerts.DriftboardPushgatewayDown",
+    ],
+)
 def test_a_missing_value_fails_loudly(dotted: str, tmp_path: Path) -> None:
     config = without(rules.load_config(ROOT / "alerting" / "config.yml"), dotted)
     with pytest.raises(rules.ConfigError, match=re.escape(dotted)):
@@ -127,13 +143,16 @@ def test_a_missing_value_fails_loudly(dotted: str, tmp_path: Path) -> None:
     assert not (tmp_path / "out.yml").exists()
 
 
-@pytest.mark.parametrize(("dotted", "value", "message"), [
-    ("thresholds.feature_drift_runz", 3, "unknown keys"),
-    ("alerts.DriftboardFeatureDrfit", {"severity": "warning", "for": "0s"}, "unknown keys"),
-    ("alerts.DriftboardFeatureDrift.severity", "page", "must be one of"),
-    ("thresholds.null_ratio_increase", "0.2", "positive number"),
-    ("thresholds.severe_drift_ratio", 0, "positive number"),
-])
+@pytest.mark.parametrize(
+    ("dotted", "value", "message"),
+    [
+        ("thresholds.feature_drift_runz", 3, "unknown keys"),
+        ("alerts.DriftboardFeatureDrfit", {"severity": "warning", "for": "0s"}, "unknown keys"),
+        ("alerts.DriftboardFeatureDrift.severity", "page", "must be one of"),
+        ("thresholds.null_ratio_increase", "0.2", "positive number"),
+        ("thresholds.severe_drift_ratio", 0, "positive number"),
+    ],
+)
 def test_an_invalid_value_fails_loudly(dotted: str, value: Any, message: str) -> None:
     config = rules.load_config(ROOT / "alerting" / "config.yml")
     *parents, last = dotted.split(".")

@@ -20,23 +20,31 @@ from driftboard import rules
 ROOT = Path(__file__).resolve().parents[1]
 AM_CONFIG = ROOT / "alerting" / "alertmanager.yml"
 TEMPLATES = ROOT / "alerting" / "templates" / "*.tmpl"
-SEVERITY = {name: alert["severity"] for name, alert in
-            rules.load_config(ROOT / "alerting" / "config.yml")["alerts"].items()}
+SEVERITY = {
+    name: alert["severity"]
+    for name, alert in rules.load_config(ROOT / "alerting" / "config.yml")["alerts"].items()
+}
 RECEIVERS = {"warning": "slack", "critical": "pagerduty"}
 
 
 def amtool(*args: str) -> subprocess.CompletedProcess[str]:
     """Run amtool; a missing binary fails the test."""
     if shutil.which("amtool") is None:
-        pytest.fail("amtool not found: apt-get install --no-install-recommends "
-                    "prometheus-alertmanager")
-    return subprocess.run(["amtool", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, check=False)
+        pytest.fail("amtool not found: apt-get install --no-install-recommends prometheus-alertmanager")
+    return subprocess.run(
+        ["amtool", *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def routes_test(receivers: str, labels: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return amtool("config", "routes", "test", f"--config.file={AM_CONFIG}",
-                  f"--verify.receivers={receivers}", *(f"{k}={v}" for k, v in labels.items()))
+    return amtool(
+        "config",
+        "routes",
+        "test",
+        f"--config.file={AM_CONFIG}",
+        f"--verify.receivers={receivers}",
+        *(f"{k}={v}" for k, v in labels.items()),
+    )
 
 
 def test_check_config_passes() -> None:
@@ -59,14 +67,17 @@ def test_every_alert_routes_by_its_configured_severity(alert: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("labels", "receivers"), [
-    # A severity no route knows still reaches people.
-    ({"alertname": "Other", "severity": "info"}, "slack"),
-    # Fleet-wide alerts have no model label.
-    ({"alertname": "DriftboardPushgatewayDown", "severity": "critical"}, "pagerduty"),
-    # The retraining hook is for critical model drift only.
-    ({"alertname": "DriftboardModelDrift", "severity": "warning", "model": "m"}, "slack"),
-])
+@pytest.mark.parametrize(
+    ("labels", "receivers"),
+    [
+        # A severity no route knows still reaches people.
+        ({"alertname": "Other", "severity": "info"}, "slack"),
+        # Fleet-wide alerts have no model label.
+        ({"alertname": "DriftboardPushgatewayDown", "severity": "critical"}, "pagerduty"),
+        # The retraining hook is for critical model drift only.
+        ({"alertname": "DriftboardModelDrift", "severity": "warning", "model": "m"}, "slack"),
+    ],
+)
 def test_edge_routes(labels: dict[str, str], receivers: str) -> None:
     result = routes_test(receivers, labels)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -90,8 +101,11 @@ def test_secrets_come_from_files_under_etc_alertmanager_secrets() -> None:
     assert "api_url" not in slack
     assert {"routing_key", "service_key"}.isdisjoint(pagerduty)
     assert {"credentials", "bearer_token"}.isdisjoint(hook["http_config"]["authorization"])
-    files = {slack["api_url_file"], pagerduty["routing_key_file"],
-             hook["http_config"]["authorization"]["credentials_file"]}
+    files = {
+        slack["api_url_file"],
+        pagerduty["routing_key_file"],
+        hook["http_config"]["authorization"]["credentials_file"],
+    }
     assert len(files) == 3
     assert all(f.startswith("/etc/alertmanager/secrets/") for f in files), files
     assert "global" not in config()  # global slack_api_url etc. would bypass the files
@@ -117,23 +131,43 @@ def test_inhibit_rules_name_only_existing_alerts() -> None:
 def render(template: str, data: dict[str, Any], tmp_path: Path) -> str:
     data_file = tmp_path / "data.json"
     data_file.write_text(json.dumps(data))
-    result = amtool("template", "render", f"--template.glob={TEMPLATES}",
-                    f"--template.text={template}", f"--template.data={data_file}")
+    result = amtool(
+        "template",
+        "render",
+        f"--template.glob={TEMPLATES}",
+        f"--template.text={template}",
+        f"--template.data={data_file}",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout.strip()
 
 
 def test_templates_render_title_severity_and_links(tmp_path: Path) -> None:
-    alert = {"status": "firing", "labels": {"alertname": "DriftboardModelDrift", "model": "churn",
-                                            "severity": "critical"},
-             "annotations": {"summary": "Model churn has critical data drift",
-                             "description": "75% of the features drifted.",
-                             "dashboard_url": "https://g/d/x", "runbook_url": "https://r#x"}}
-    data = {"status": "firing", "alerts": [alert], "commonLabels": alert["labels"],
-            "groupLabels": {}, "commonAnnotations": {}, "externalURL": "", "receiver": "pagerduty"}
-    assert render('{{ template "driftboard.title" . }}', data, tmp_path) == \
-        "[FIRING:1] DriftboardModelDrift for model churn"
+    alert = {
+        "status": "firing",
+        "labels": {"alertname": "DriftboardModelDrift", "model": "churn", "severity": "critical"},
+        "annotations": {
+            "summary": "Model churn has critical data drift",
+            "description": "75% of the features drifted.",
+            "dashboard_url": "https://g/d/x",
+            "runbook_url": "https://r#x",
+        },
+    }
+    data = {
+        "status": "firing",
+        "alerts": [alert],
+        "commonLabels": alert["labels"],
+        "groupLabels": {},
+        "commonAnnotations": {},
+        "externalURL": "",
+        "receiver": "pagerduty",
+    }
+    assert (
+        render('{{ template "driftboard.title" . }}', data, tmp_path)
+        == "[FIRING:1] DriftboardModelDrift for model churn"
+    )
     assert render('{{ template "driftboard.pagerduty.severity" . }}', data, tmp_path) == "critical"
     assert render('{{ template "driftboard.slack.text" . }}', data, tmp_path) == (
         "*Model churn has critical data drift*\n75% of the features drifted.\n"
-        "<https://g/d/x|Dashboard> | <https://r#x|Runbook>")
+        "<https://g/d/x|Dashboard> | <https://r#x|Runbook>"
+    )
