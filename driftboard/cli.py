@@ -100,5 +100,22 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
         fail(str(exc), 3)
 
 
+@app.command()
+def decommission(model: Annotated[str, typer.Argument(help="Model name as in its spec.")]) -> None:
+    """Delete a model's metrics from the Pushgateway so its alerts resolve; history stays in the database."""
+    from urllib.error import URLError
+
+    from driftboard import push
+
+    url = get_settings().pushgateway_url
+    if not url:
+        fail("DRIFTBOARD_PUSHGATEWAY_URL is not set", 2)
+    try:
+        push.delete(url, model)
+    except (URLError, OSError) as exc:
+        fail(f"could not delete {model!r} from the Pushgateway: {getattr(exc, 'reason', exc)}")
+    typer.echo(f"deleted the Pushgateway group of {model}")
+
+
 def main() -> None:
     app()

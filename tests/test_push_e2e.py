@@ -12,7 +12,7 @@ import yaml
 
 from tests.cli_helpers import invoke, runs, store_env
 from tests.conftest import REPO
-from tests.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port
+from tests.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port, http_json
 from tests.test_alerting_e2e import GRAFANA, NOTIFY_TIMEOUT, pagerduty_about, slack_about
 
 DRIFTED_AT, CLEAN_AT = "2026-01-02T18:00:00Z", "2026-01-01T18:00:00Z"
@@ -114,3 +114,18 @@ def test_failed_run_alerts_job_failing_and_keeps_the_last_drift_series(
         "tenure_months",
     ]
     assert alerting_stack.query(f'driftboard_run_success{{model="{model}"}}')[0]["value"][1] == "0"
+
+
+def test_decommission_deletes_the_models_group(
+    alerting_stack: Stack, tmp_path: Path, sqlite_url: str
+) -> None:
+    job, model = example_job(tmp_path)
+    env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": alerting_stack.pushgateway_url}
+    run(job, CLEAN_AT, env)
+    groups = http_json(f"{alerting_stack.pushgateway_url}/api/v1/metrics")["data"]
+    assert any(g["labels"].get("model") == model for g in groups)
+    result = invoke(["decommission", model], env)
+    assert (result.code, result.stdout.strip()) == (0, f"deleted the Pushgateway group of {model}")
+    groups = http_json(f"{alerting_stack.pushgateway_url}/api/v1/metrics")["data"]
+    assert not any(g["labels"].get("model") == model for g in groups)
+    assert len(runs(sqlite_url)) == 1  # history is kept
