@@ -41,13 +41,17 @@ def drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A migrated PostgreSQL database for the whole session, dropped at the end."""
-    url = create_pg_database()
+def migrated(url: str) -> str:
     engine = db.make_engine(url)
     db.upgrade(engine)
     engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A migrated PostgreSQL database for the whole session, dropped at the end."""
+    url = migrated(create_pg_database())
     yield url
     drop_pg_database(url)
 
@@ -69,16 +73,9 @@ def sqlite_url(tmp_path: Path) -> str:
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty store on each backend."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'driftboard.db'}"
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        engine.dispose()
-        yield url
+        yield migrated(f"sqlite:///{tmp_path / 'driftboard.db'}")
         return
-    url = create_pg_database()
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    engine.dispose()
+    url = migrated(create_pg_database())
     yield url
     drop_pg_database(url)
 
