@@ -102,3 +102,28 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
 
 def main() -> None:
     app()
+
+
+# --- Grafana (issue 5): the report server, Grafana's database role, the dashboards -----------
+
+
+@app.command("serve-reports")
+def serve_reports(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8090,
+    reports_dir: Annotated[Path | None, typer.Option(help="Default: DRIFTBOARD_REPORTS_DIR.")] = None,
+) -> None:
+    """Serve the Evidently reports read-only under /reports/ for the dashboards' links."""
+    from driftboard.reportserver import MOUNT, make_report_server
+
+    root = reports_dir or get_settings().reports_dir
+    if not root.is_dir():
+        fail(f"reports directory {root} does not exist", 2)
+    server = make_report_server(root, host, port)
+    typer.echo(f"serving {root} at http://{host}:{server.server_port}{MOUNT}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
