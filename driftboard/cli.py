@@ -127,3 +127,23 @@ def serve_reports(
         pass
     finally:
         server.server_close()
+
+
+@db_app.command("grant-grafana")
+def db_grant_grafana() -> None:
+    """Set the password of Grafana's read-only role from $DRIFTBOARD_GRAFANA_DB_PASSWORD."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from driftboard import grafana_role
+    from driftboard.db import make_engine
+    from driftboard.errors import describe_db_error
+
+    try:
+        password = grafana_role.password_from_env()
+        engine = make_engine(get_settings().database_url.get_secret_value())
+        grafana_role.set_password(engine, password)
+    except grafana_role.GrafanaRoleError as exc:
+        fail(str(exc), 2)
+    except SQLAlchemyError as exc:  # the driver's message only: never the URL and its password
+        fail(describe_db_error(exc), 3)
+    typer.echo(f"password of role {grafana_role.ROLE} set (stored as a SCRAM-SHA-256 verifier)")
