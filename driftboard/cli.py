@@ -147,3 +147,20 @@ def db_grant_grafana() -> None:
     except SQLAlchemyError as exc:  # the driver's message only: never the URL and its password
         fail(describe_db_error(exc), 3)
     typer.echo(f"password of role {grafana_role.ROLE} set (stored as a SCRAM-SHA-256 verifier)")
+
+
+dashboards_app = typer.Typer(no_args_is_help=True, help="Grafana dashboards as code.")
+app.add_typer(dashboards_app, name="dashboards")
+
+
+@dashboards_app.command("build")
+def dashboards_build(
+    check: Annotated[bool, typer.Option(help="Exit 1 when regenerating would change the files.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder of dashboard JSON.")] = Path("dashboards/generated"),
+) -> None:
+    """Render the dashboards to sorted-key JSON (run from the repository root)."""
+    from driftboard.dashboards.build import main as build_main
+
+    code = build_main([f"--out={out}", *(["--check"] if check else [])])
+    if code:
+        raise typer.Exit(code)
