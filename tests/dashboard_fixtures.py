@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from driftboard import db, grafana_role
 from driftboard.dashboards import inventory
 
+TIMEOUTS = "-c statement_timeout=20000 -c lock_timeout=3000"
+
 
 @pytest.fixture(scope="session")
 def seeded_pg_url() -> Iterator[str]:
@@ -32,7 +34,8 @@ def seeded_pg_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def admin(seeded_pg_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(seeded_pg_url)
+    # Timeouts turn a query that an injection made sleep or wait on a lock into a failure.
+    engine = create_engine(seeded_pg_url, connect_args={"options": TIMEOUTS})
     yield engine
     engine.dispose()
 
@@ -42,7 +45,7 @@ def grafana(admin: Engine, seeded_pg_url: str) -> Iterator[Engine]:
     """Connected as driftboard_grafana, exactly as the provisioned datasource connects."""
     grafana_role.set_password(admin, PASSWORD)
     url = make_url(seeded_pg_url).set(username=grafana_role.ROLE, password=PASSWORD)
-    engine = create_engine(url)
+    engine = create_engine(url, connect_args={"options": TIMEOUTS})
     yield engine
     engine.dispose()
 
