@@ -11,16 +11,16 @@ from driftboard.dashboards import style as s
 # The latest run per model as of the range's end, judged like the alerts judge it. Staleness
 # needs the schedule interval, which the database does not store: the spacing of the last
 # two windows stands in for it (the window's own length when a model has run only once).
+# One index lookup per selected model (LATERAL ... LIMIT 1), not a sort of every run.
 LATEST_STATUS = f"""
 WITH latest AS (
-  SELECT DISTINCT ON (model) id, model, status, window_start, window_end, share_drifted,
-         n_drifted, n_features, error, report_path
-  FROM runs
-  WHERE model {c.in_var("model")} AND window_end <= $__timeTo()
-  ORDER BY model, window_end DESC
+  SELECT r.* FROM unnest(ARRAY[${{model:sqlstring}}]::text[]) AS m(model)
+  CROSS JOIN LATERAL (SELECT id, model, status, window_start, window_end, share_drifted,
+                             n_drifted, n_features, error
+                      FROM runs WHERE runs.model = m.model AND window_end <= $__timeTo()
+                      ORDER BY window_end DESC LIMIT 1) r
 ), judged AS (
-  SELECT l.*, prev.share_drifted AS previous_share, ok.window_end AS last_success,
-         (SELECT max(f.drift_ratio) FROM feature_results f WHERE f.run_id = l.id) AS worst_ratio,
+  SELECT l.*, prev.share_drifted AS previous_share, ok.window_end AS last_success, worst.ratio AS worst_ratio,
          $__timeTo()::timestamptz - l.window_end
            > {c.STALE_INTERVALS} * coalesce(l.window_end - prev.window_end, l.window_end - l.window_start)
            AS stale
@@ -31,6 +31,8 @@ WITH latest AS (
   LEFT JOIN LATERAL (SELECT s.window_end FROM runs s
                      WHERE s.model = l.model AND s.status = 'succeeded' AND s.window_end <= l.window_end
                      ORDER BY s.window_end DESC LIMIT 1) ok ON true
+  LEFT JOIN LATERAL (SELECT max(f.drift_ratio) AS ratio FROM feature_results f
+                     WHERE f.run_id = l.id) worst ON true
 ), rated AS (
   SELECT judged.*, CASE
            WHEN stale THEN 'stale'
