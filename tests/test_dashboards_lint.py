@@ -50,6 +50,18 @@ def test_panels_are_titled_described_and_have_units(dashboards: dict[str, Any], 
 
 
 @pytest.mark.parametrize("uid", sorted(UIDS))
+def test_panels_fit_the_grid_without_overlapping(dashboards: dict[str, Any], uid: str) -> None:
+    # The SDK places panels left to right but does not wrap one that does not fit.
+    boxes = [(p["title"], p["gridPos"]) for p in dashboards[uid]["panels"]]
+    for title, box in boxes:
+        assert box["x"] + box["w"] <= 24, title
+    for i, (first, a) in enumerate(boxes):
+        for second, b in boxes[i + 1 :]:
+            apart = a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+            assert apart or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"], (first, second)
+
+
+@pytest.mark.parametrize("uid", sorted(UIDS))
 def test_datasources_are_the_provisioned_uids(dashboards: dict[str, Any], uid: str) -> None:
     refs = [n["datasource"] for n in walk(dashboards[uid]) if isinstance(n, dict) and "datasource" in n]
     assert refs

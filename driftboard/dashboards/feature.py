@@ -18,7 +18,7 @@ FROM = (
 BY_FEATURE = "${__field.labels.feature} ${__field.name}"
 
 
-def _series(title: str, description: str, query: str, unit: str) -> timeseries.Panel:
+def _series(title: str, description: str, query: str, unit: str, width: int = 12) -> timeseries.Panel:
     return (
         timeseries.Panel()
         .title(title)
@@ -26,7 +26,7 @@ def _series(title: str, description: str, query: str, unit: str) -> timeseries.P
         .with_target(c.sql(query, "time_series"))
         .unit(unit)
         .show_points(cm.VisibilityMode.ALWAYS)  # one point per run: show each run
-        .span(12)
+        .span(width)
         .height(8)
     )
 
@@ -61,7 +61,7 @@ def null_share() -> timeseries.Panel:
         f"{FROM} ORDER BY 1, 2"
     )
     description = "Share of missing values, current window vs reference."
-    return _series("Null share", description, query, c.PERCENT).display_name(BY_FEATURE)
+    return _series("Null share", description, query, c.PERCENT, 8).display_name(BY_FEATURE)
 
 
 def unseen_share() -> timeseries.Panel:
@@ -70,7 +70,7 @@ def unseen_share() -> timeseries.Panel:
         "ORDER BY 1, 2"
     )
     description = "Share of current rows with a category the reference never saw (categorical features only)."
-    return _series("Unseen categories", description, query, c.PERCENT)
+    return _series("Unseen categories", description, query, c.PERCENT, 8)
 
 
 def row_counts() -> timeseries.Panel:
@@ -79,7 +79,7 @@ def row_counts() -> timeseries.Panel:
         f"WHERE model {c.in_var('model')} AND $__timeFilter(window_end) ORDER BY 1"
     )
     description = "Rows in the reference and in the current window of each run."
-    return _series("Rows per run", description, query, c.COUNT)
+    return _series("Rows per run", description, query, c.COUNT, 8)
 
 
 def latest_results() -> table.Panel:
