@@ -18,11 +18,12 @@ class _SqlTarget(dm.AnnotationTarget):
     """A SQL annotation's target is a plain SQL query returning time, text and tags."""
 
     def __init__(self, query: SqlQuery) -> None:
-        super().__init__()
+        super().__init__(limit=100)  # what Grafana's editor saves; only its own datasource reads them
         self.query = query
 
     def to_json(self) -> dict[str, object]:
-        return self.query.to_json()
+        # The built-in target's fields too: Grafana's dashboard schema requires them here.
+        return {**super().to_json(), **self.query.to_json()}
 
 
 class _PromAnnotation(dm.AnnotationQuery):
