@@ -119,3 +119,65 @@ def decommission(model: Annotated[str, typer.Argument(help="Model name as in its
 
 def main() -> None:
     app()
+
+
+# --- Grafana (issue 5): the report server, Grafana's database role, the dashboards -----------
+
+
+@app.command("serve-reports")
+def serve_reports(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8090,
+    reports_dir: Annotated[Path | None, typer.Option(help="Default: DRIFTBOARD_REPORTS_DIR.")] = None,
+) -> None:
+    """Serve the Evidently reports read-only under /reports/ for the dashboards' links."""
+    from driftboard.reportserver import MOUNT, make_report_server
+
+    root = reports_dir or get_settings().reports_dir
+    if not root.is_dir():
+        fail(f"reports directory {root} does not exist", 2)
+    server = make_report_server(root, host, port)
+    typer.echo(f"serving {root} at http://{host}:{server.server_port}{MOUNT}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@db_app.command("grant-grafana")
+def db_grant_grafana() -> None:
+    """Set the password of Grafana's read-only role from $DRIFTBOARD_GRAFANA_DB_PASSWORD."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from driftboard import grafana_role
+    from driftboard.db import make_engine
+    from driftboard.errors import describe_db_error
+
+    try:
+        password = grafana_role.password_from_env()
+        engine = make_engine(get_settings().database_url.get_secret_value())
+        grafana_role.set_password(engine, password)
+    except grafana_role.GrafanaRoleError as exc:
+        fail(str(exc), 2)
+    except SQLAlchemyError as exc:  # the driver's message only: never the URL and its password
+        fail(describe_db_error(exc), 3)
+    typer.echo(f"password of role {grafana_role.ROLE} set (stored as a SCRAM-SHA-256 verifier)")
+
+
+dashboards_app = typer.Typer(no_args_is_help=True, help="Grafana dashboards as code.")
+app.add_typer(dashboards_app, name="dashboards")
+
+
+@dashboards_app.command("build")
+def dashboards_build(
+    check: Annotated[bool, typer.Option(help="Exit 1 when regenerating would change the files.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder of dashboard JSON.")] = Path("dashboards/generated"),
+) -> None:
+    """Render the dashboards to sorted-key JSON (run from the repository root)."""
+    from driftboard.dashboards.build import main as build_main
+
+    code = build_main([f"--out={out}", *(["--check"] if check else [])])
+    if code:
+        raise typer.Exit(code)

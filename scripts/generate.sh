@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m driftboard.example examples/churn
 python -m driftboard.rules
+python -m driftboard.dashboards

@@ -1,0 +1,5 @@
+import sys
+
+from driftboard.dashboards.build import main
+
+sys.exit(main())
