@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from driftboard.settings import get_settings
-from driftboard.specload import LoadedSpec, SpecError, load_spec, load_specs
+from driftboard.specload import LoadedSpec, SpecError, load_specs
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Manage the results database schema (Alembic).")
@@ -60,10 +60,9 @@ def run(
     """Compute one window's drift, store it, and print the features."""
     from driftboard import pipeline
 
-    try:
-        loaded = load_spec(spec)
-    except SpecError as exc:
-        fail("\n".join(exc.problems), 2)
+    if spec.is_dir():
+        fail(f"{spec} is a folder: `run` takes one spec file", 2)
+    (loaded,) = specs_or_exit([spec])
     try:
         outcome = pipeline.run_once(loaded, parse_at(at), get_settings())
     except pipeline.StoreError as exc:

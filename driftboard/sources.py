@@ -59,12 +59,23 @@ def load_sql(source: SqlSource, window: Window | None) -> pd.DataFrame:
         with engine.connect() as conn:
             result = conn.execute(query, {k: bounds[k] for k in wanted})
             return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
-    except (OperationalError, InterfaceError) as exc:
-        raise SourceUnavailable(f"source database unavailable: {describe_db_error(exc)}") from None
     except SQLAlchemyError as exc:
-        raise DataError(f"source query failed: {describe_db_error(exc)}") from None
+        raise _classify(exc) from None
     finally:
         engine.dispose()
+
+
+def _classify(exc: SQLAlchemyError) -> DataError:
+    """Lost or refused connections are worth retrying; a bad query or table is not.
+
+    SQLite reports both a missing table and a locked file as OperationalError, so the
+    class alone cannot tell: SQLAlchemy's disconnect detection and the connect phase can.
+    """
+    reason = describe_db_error(exc)
+    connecting = isinstance(exc, OperationalError | InterfaceError) and exc.statement is None
+    if connecting or getattr(exc, "connection_invalidated", False):
+        return SourceUnavailable(f"source database unavailable: {reason}")
+    return DataError(f"source query failed: {reason}")
 
 
 def load(source: DataSource, base_dir: Path, window: Window | None) -> pd.DataFrame:

@@ -28,6 +28,8 @@ def select_window(
     """Rows with start <= timestamp < end; rows without a timestamp are dropped."""
     if column not in frame.columns:
         raise DataError(f"{label}: timestamp column {column!r} is missing")
+    if frame.empty:  # nothing to parse: an empty file types its timestamp column as float
+        return frame
     stamps = to_utc(frame[column], column, naive_zone, label)
     mask = (stamps >= window.start) & (stamps < window.end)
     return frame.loc[mask.fillna(False).to_numpy()].reset_index(drop=True)
