@@ -102,3 +102,66 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
 
 def main() -> None:
     app()
+
+
+# --- Scheduler and backfill (issue 3); docs/scheduler.md --------------------------------
+
+
+def _parse_time(value: str, flag: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"{flag} {value!r} is not an ISO 8601 timestamp (e.g. 2026-01-02T18:00:00Z)", 2)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # a bare time means UTC
+
+
+@app.command()
+def scheduler(
+    jobs: Annotated[Path | None, typer.Option(help="Folder of job specs; default: jobs_dir setting.")] = None,
+) -> None:
+    """Run every job spec on its schedule until SIGTERM; SIGHUP reloads the specs."""
+    from driftboard import daemon, pipeline
+
+    settings = get_settings()
+    try:
+        code = daemon.serve(settings, jobs or settings.jobs_dir)
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    except OSError as exc:
+        fail(f"cannot listen on {settings.scheduler_host}:{settings.scheduler_port}: {exc}", 2)
+    raise typer.Exit(code)
+
+
+@app.command()
+def backfill(
+    spec: Annotated[Path, typer.Argument(help="Job spec file.")],
+    start: Annotated[str, typer.Option(help="Windows ending after START ...")],
+    end: Annotated[str, typer.Option(help="... up to and including END.")],
+    force: Annotated[bool, typer.Option(help="Recompute windows that already succeeded.")] = False,
+) -> None:
+    """Compute every window in a range; re-running skips windows that already succeeded."""
+    from driftboard import backfill as bf
+    from driftboard import pipeline
+    from driftboard.retry import TransientError
+
+    try:
+        loaded = load_spec(spec)
+    except SpecError as exc:
+        fail("\n".join(exc.problems), 2)
+    windows = bf.windows_in(loaded, _parse_time(start, "--start"), _parse_time(end, "--end"))
+    settings = get_settings()
+    try:
+        pipeline.open_store(settings).dispose()  # schema check first; SQLite upgrades itself
+        with bf.progress_bar() as progress:
+            tally = bf.backfill(loaded, windows, settings, force, progress)
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    except TransientError as exc:
+        fail(f"{exc} (gave up after retries; run the same command again to resume)", 3)
+    except KeyboardInterrupt:
+        fail("interrupted; run the same command again to resume", 130)
+    typer.echo(tally.summary(loaded.spec.model, len(windows)))
+    for window, reason in tally.failures:
+        err.print(f"failed {window}: {reason}", highlight=False, soft_wrap=True, markup=False)
+    if tally.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,188 @@
+"""The scheduler: one APScheduler job per spec; the drift itself runs in worker processes.
+
+A job is a thin function in a thread: plan the model's due windows from the store (catch-up),
+then hand them to the process pool one at a time, oldest first, retrying transient errors.
+Threads only wait, so the scheduler loop, the HTTP endpoint and signals stay responsive.
+"""
+
+import os
+import threading
+import uuid
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+from tenacity import RetryCallState
+
+from driftboard import catchup, logfmt, pipeline, selfmon, worker
+from driftboard.errors import describe_db_error
+from driftboard.jobset import JobSet
+from driftboard.pool import ShuttingDown, WorkerPool
+from driftboard.retry import Interrupted, with_retries
+from driftboard.schedule import Window, trigger_for
+from driftboard.settings import Settings
+from driftboard.specload import LoadedSpec
+
+# Job threads only wait on the process pool; with one per model in flight, windows queue
+# (visibly, in driftboard_queue_depth) for a worker process, not for a thread.
+JOB_THREADS = 256
+
+
+class Scheduler:
+    def __init__(self, settings: Settings, jobs: JobSet) -> None:
+        self.settings, self.jobs = settings, jobs
+        self.engine = pipeline.open_store(settings)
+        url = settings.database_url.get_secret_value()
+        timeout = {"connect_timeout": 3} if self.engine.dialect.name == "postgresql" else {}
+        self.health_engine = create_engine(url, poolclass=NullPool, connect_args=timeout)
+        self.stopping = threading.Event()
+        self.pool = WorkerPool(settings.scheduler_workers or os.cpu_count() or 1, settings.log_format)
+        self.backlog: dict[str, int] = {}
+        selfmon.track_queue_depth(lambda: self.pool.waiting() + sum(self.backlog.copy().values()))
+        self.aps = BackgroundScheduler(executors={"default": ThreadPoolExecutor(JOB_THREADS)}, timezone=UTC)
+        self.log = logfmt.run_log(__name__)
+
+    def start(self) -> None:
+        self.aps.start()
+        self.reload()
+        threading.Thread(target=self.pool.warm, name="warm-pool", daemon=True).start()
+
+    def reload(self) -> None:
+        changes = self.jobs.reload()
+        for problem in changes.problems:
+            self.log.error("invalid job spec", extra={"problem": problem})
+        for model in changes.removed:
+            self.aps.remove_job(model)
+            selfmon.job_unloaded(model)
+        for loaded in changes.added + changes.changed:
+            self._schedule(loaded, first=loaded in changes.added)
+        self.log.info(
+            "jobs loaded",
+            extra={
+                "jobs": len(self.jobs.by_model),
+                "added": len(changes.added),
+                "changed": len(changes.changed),
+                "removed": len(changes.removed),
+            },
+        )
+
+    def _schedule(self, loaded: LoadedSpec, first: bool) -> None:
+        """A new job fires at once, to catch up; misfires are moot since each firing catches up."""
+        model = loaded.spec.model
+        when = {"next_run_time": datetime.now(UTC)} if first else {}
+        self.aps.add_job(
+            self.fire,
+            trigger_for(loaded.spec),
+            args=[model],
+            id=model,
+            name=model,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            **when,
+        )
+        success = catchup.last_success(self.engine, model)
+        selfmon.job_loaded(model, success.timestamp() if success else None)
+
+    def fire(self, model: str) -> None:
+        loaded = self.jobs.get(model)
+        if loaded is None or self.stopping.is_set():
+            return
+        try:
+            windows = self._plan(loaded)
+        except SQLAlchemyError as exc:
+            self.log.error(
+                "results database unreachable; the next firing catches up",
+                extra={"model": model, "error": describe_db_error(exc)},
+            )
+            return
+        self.backlog[model] = len(windows)
+        try:
+            for window in windows:
+                if self.stopping.is_set():
+                    break
+                self.backlog[model] -= 1
+                self.run_window(loaded, window)
+        finally:
+            self.backlog.pop(model, None)
+
+    def _plan(self, loaded: LoadedSpec) -> list[Window]:
+        spec, limit = loaded.spec, self.settings.catchup_max_windows
+        plan = catchup.plan(spec, datetime.now(UTC), catchup.anchor(self.engine, spec.model), limit)
+        if plan.gap:
+            reason = catchup.gap_reason(spec, plan.gap, limit)
+            if catchup.record_gap(self.engine, spec.model, plan.gap, reason):
+                selfmon.RUNS.labels(model=spec.model, status="skipped").inc()
+                logfmt.run_log(__name__, spec.model, plan.gap).warning("catch-up limit; windows skipped")
+        return plan.windows
+
+    def run_window(self, loaded: LoadedSpec, window: Window) -> None:
+        model, run_id = loaded.spec.model, uuid.uuid4().hex[:12]
+        log = logfmt.run_log(__name__, model, window, run_id)
+
+        def attempt(number: int, final: bool) -> worker.WindowResult:
+            return self.pool.run(worker.compute, loaded, window, self.settings, run_id, final)
+
+        def on_retry(state: RetryCallState) -> None:
+            selfmon.RETRIES.labels(model=model).inc()
+            wait = state.next_action.sleep if state.next_action else 0.0
+            error = state.outcome.exception() if state.outcome else None
+            log.warning(
+                "transient error; retrying",
+                extra={"attempt": state.attempt_number, "retry_in": round(wait, 2), "error": str(error)},
+            )
+
+        try:
+            result = with_retries(attempt, self.settings, self.stopping, on_retry)
+        except (ShuttingDown, Interrupted):
+            log.info("not finished: shutting down; the next start catches it up")
+        except Exception as exc:
+            selfmon.RUNS.labels(model=model, status="not_stored").inc()
+            log.error(
+                "window not stored; a later firing catches it up", extra={"error": str(exc) or repr(exc)}
+            )
+        else:
+            self._observe(model, window, result, log)
+
+    def _observe(self, model: str, window: Window, result: worker.WindowResult, log: logfmt.RunLog) -> None:
+        selfmon.RUNS.labels(model=model, status=result.status).inc()
+        if result.status != "already_done":
+            selfmon.RUN_DURATION.observe(result.seconds)
+            selfmon.LAG.observe((result.began - window.end).total_seconds())
+        if result.status == "succeeded" and result.finished:
+            selfmon.LAST_SUCCESS.labels(model=model).set(result.finished.timestamp())
+        level = "info" if result.status != "failed" else "warning"
+        getattr(log, level)(
+            "run finished",
+            extra={
+                "status": result.status,
+                "row_id": result.row_id,
+                "seconds": round(result.seconds, 3),
+                "error": result.error,
+            },
+        )
+
+    def health(self) -> tuple[bool, dict[str, str]]:
+        alive = self.aps.running and not self.stopping.is_set()
+        try:
+            with self.health_engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            database = "ok"
+        except SQLAlchemyError as exc:
+            database = describe_db_error(exc)
+        return alive and database == "ok", {
+            "scheduler": "running" if alive else "stopped",
+            "database": database,
+        }
+
+    def stop(self) -> int:
+        """No new runs; running ones get the shutdown timeout. Returns how many were abandoned."""
+        self.stopping.set()
+        self.aps.shutdown(wait=False)
+        abandoned = self.pool.shutdown(self.settings.shutdown_timeout_seconds)
+        self.health_engine.dispose()
+        return abandoned
