@@ -6,6 +6,7 @@ data and store errors are re-raised as TransientError, with a message only.
 
 import functools
 import logging
+import multiprocessing
 import os
 import signal
 import threading
@@ -26,7 +27,6 @@ from driftboard.specload import LoadedSpec
 
 # Imported once in the fork server, so each worker starts with Evidently loaded (~5 s saved).
 PRELOAD = ["driftboard.preload", "driftboard.worker"]
-PARENT_POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,20 @@ def init_worker(log_format: LogFormat) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
     logfmt.configure(log_format)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_scheduler, name="exit-with-scheduler", daemon=True).start()
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A scheduler killed with -9 must not leave a worker finishing its run unseen."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(70)  # the open transaction dies with the connection: nothing partial is stored
+def _exit_with_scheduler() -> None:
+    """A scheduler killed with -9 must not leave a worker finishing its run unseen.
+
+    The worker's parent is the fork server, which itself outlives the scheduler while
+    workers run, so getppid() tells nothing. multiprocessing's parent sentinel is a pipe
+    the scheduler holds open: it closes exactly when the scheduler dies.
+    """
+    scheduler = multiprocessing.parent_process()
+    if scheduler is not None:
+        scheduler.join()
+        os._exit(70)  # the open transaction dies with the connection: nothing partial is stored
 
 
 def warm() -> int:
