@@ -103,8 +103,8 @@ class Scheduler:
         self.backlog[model] = len(windows)
         try:
             for window in windows:
-                if self.stopping.is_set():
-                    break
+                if self.stopping.is_set() or self.jobs.get(model) is not loaded:
+                    break  # shutting down, or a reload removed or changed the spec
                 self.backlog[model] -= 1
                 self.run_window(loaded, window)
         finally:
