@@ -5,6 +5,7 @@ then hand them to the process pool one at a time, oldest first, retrying transie
 Threads only wait, so the scheduler loop, the HTTP endpoint and signals stay responsive.
 """
 
+import functools
 import os
 import threading
 import uuid
@@ -12,13 +13,12 @@ from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 from tenacity import RetryCallState
 
 from driftboard import catchup, logfmt, pipeline, selfmon, worker
 from driftboard.errors import describe_db_error
+from driftboard.health import StoreHealth
 from driftboard.jobset import JobSet
 from driftboard.pool import ShuttingDown, WorkerPool
 from driftboard.retry import Interrupted, with_retries
@@ -35,9 +35,7 @@ class Scheduler:
     def __init__(self, settings: Settings, jobs: JobSet) -> None:
         self.settings, self.jobs = settings, jobs
         self.engine = pipeline.open_store(settings)
-        url = settings.database_url.get_secret_value()
-        timeout = {"connect_timeout": 3} if self.engine.dialect.name == "postgresql" else {}
-        self.health_engine = create_engine(url, poolclass=NullPool, connect_args=timeout)
+        self.store_health = StoreHealth(settings.database_url.get_secret_value())
         self.stopping = threading.Event()
         self.pool = WorkerPool(settings.scheduler_workers or os.cpu_count() or 1, settings.log_format)
         self.backlog: dict[str, int] = {}
@@ -59,14 +57,9 @@ class Scheduler:
             selfmon.job_unloaded(model)
         for loaded in changes.added + changes.changed:
             self._schedule(loaded, first=loaded in changes.added)
+        sizes = (len(self.jobs.by_model), len(changes.added), len(changes.changed), len(changes.removed))
         self.log.info(
-            "jobs loaded",
-            extra={
-                "jobs": len(self.jobs.by_model),
-                "added": len(changes.added),
-                "changed": len(changes.changed),
-                "removed": len(changes.removed),
-            },
+            "jobs loaded", extra=dict(zip(("jobs", "added", "changed", "removed"), sizes, strict=True))
         )
 
     def _schedule(self, loaded: LoadedSpec, first: bool) -> None:
@@ -85,7 +78,10 @@ class Scheduler:
             misfire_grace_time=None,
             **when,
         )
-        success = catchup.last_success(self.engine, model)
+        try:
+            success = catchup.last_success(self.engine, model)
+        except SQLAlchemyError:  # the gauge waits for the next success; the job runs regardless
+            success = None
         selfmon.job_loaded(model, success.timestamp() if success else None)
 
     def fire(self, model: str) -> None:
@@ -112,7 +108,8 @@ class Scheduler:
 
     def _plan(self, loaded: LoadedSpec) -> list[Window]:
         spec, limit = loaded.spec, self.settings.catchup_max_windows
-        plan = catchup.plan(spec, datetime.now(UTC), catchup.anchor(self.engine, spec.model), limit)
+        now = datetime.now(UTC)
+        plan = catchup.plan(spec, now, catchup.history(self.engine, spec, now, limit), limit)
         if plan.gap:
             reason = catchup.gap_reason(spec, plan.gap, limit)
             if catchup.record_gap(self.engine, spec.model, plan.gap, reason):
@@ -127,17 +124,10 @@ class Scheduler:
         def attempt(number: int, final: bool) -> worker.WindowResult:
             return self.pool.run(worker.compute, loaded, window, self.settings, run_id, final)
 
-        def on_retry(state: RetryCallState) -> None:
-            selfmon.RETRIES.labels(model=model).inc()
-            wait = state.next_action.sleep if state.next_action else 0.0
-            error = state.outcome.exception() if state.outcome else None
-            log.warning(
-                "transient error; retrying",
-                extra={"attempt": state.attempt_number, "retry_in": round(wait, 2), "error": str(error)},
-            )
-
         try:
-            result = with_retries(attempt, self.settings, self.stopping, on_retry)
+            result = with_retries(
+                attempt, self.settings, self.stopping, functools.partial(_retrying, model, log)
+            )
         except (ShuttingDown, Interrupted):
             log.info("not finished: shutting down; the next start catches it up")
         except Exception as exc:
@@ -149,12 +139,8 @@ class Scheduler:
             self._observe(model, window, result, log)
 
     def _observe(self, model: str, window: Window, result: worker.WindowResult, log: logfmt.RunLog) -> None:
-        selfmon.RUNS.labels(model=model, status=result.status).inc()
-        if result.status != "already_done":
-            selfmon.RUN_DURATION.observe(result.seconds)
-            selfmon.LAG.observe((result.began - window.end).total_seconds())
-        if result.status == "succeeded" and result.finished:
-            selfmon.LAST_SUCCESS.labels(model=model).set(result.finished.timestamp())
+        lag = (result.began - window.end).total_seconds()
+        selfmon.record_result(model, result.status, result.seconds, lag, result.finished)
         level = "info" if result.status != "failed" else "warning"
         getattr(log, level)(
             "run finished",
@@ -167,22 +153,20 @@ class Scheduler:
         )
 
     def health(self) -> tuple[bool, dict[str, str]]:
-        alive = self.aps.running and not self.stopping.is_set()
-        try:
-            with self.health_engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            database = "ok"
-        except SQLAlchemyError as exc:
-            database = describe_db_error(exc)
-        return alive and database == "ok", {
-            "scheduler": "running" if alive else "stopped",
-            "database": database,
-        }
+        return self.store_health.check(self.aps.running and not self.stopping.is_set())
 
     def stop(self) -> int:
         """No new runs; running ones get the shutdown timeout. Returns how many were abandoned."""
         self.stopping.set()
         self.aps.shutdown(wait=False)
         abandoned = self.pool.shutdown(self.settings.shutdown_timeout_seconds)
-        self.health_engine.dispose()
+        self.store_health.close()
         return abandoned
+
+
+def _retrying(model: str, log: logfmt.RunLog, state: RetryCallState) -> None:
+    selfmon.RETRIES.labels(model=model).inc()
+    wait = state.next_action.sleep if state.next_action else 0.0
+    error = state.outcome.exception() if state.outcome else None
+    extra = {"attempt": state.attempt_number, "retry_in": round(wait, 2), "error": str(error)}
+    log.warning("transient error; retrying", extra=extra)
