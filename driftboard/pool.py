@@ -40,18 +40,28 @@ class WorkerPool:
         )
 
     def _submit(self, fn: Callable[..., T], *args: Any) -> tuple[ProcessPoolExecutor, Future[T]]:
+        # Not under the lock: the first submit waits for the fork server's Evidently import.
         with self._lock:
             if self.closed:
                 raise ShuttingDown
             pool = self._pool
-            try:
-                future = pool.submit(fn, *args)
-            except BrokenProcessPool:
-                self._pool = self._new_pool()
-                raise
+        try:
+            future = pool.submit(fn, *args)
+        except BrokenProcessPool:  # a RuntimeError too: keep this first
+            self._replace(pool)
+            raise
+        except RuntimeError:  # shut down since the check above
+            raise ShuttingDown from None
+        with self._lock:
             self._inflight.add(future)
-        future.add_done_callback(self._done)
+        future.add_done_callback(self._done)  # runs at once if already done: after the add
         return pool, future
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is broken and not self.closed:  # another thread may have done it
+                log.warning("a worker process died; starting a new pool")
+                self._pool = self._new_pool()
 
     def _done(self, future: Future[Any]) -> None:
         with self._lock:
@@ -65,10 +75,7 @@ class WorkerPool:
         except CancelledError:
             raise ShuttingDown from None
         except BrokenProcessPool:
-            with self._lock:
-                if self._pool is pool and not self.closed:
-                    log.warning("a worker process died; starting a new pool")
-                    self._pool = self._new_pool()
+            self._replace(pool)
             raise
 
     def waiting(self) -> int:

@@ -6,6 +6,7 @@ Pushgateway with the default registry never pushes the scheduler's internals by 
 
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.process_collector import ProcessCollector
@@ -68,6 +69,16 @@ PUSH_FAILURES = Counter(
 def record_push_failure(model: str) -> None:
     """Hook for the metrics push: call it once per failed push of a model's run."""
     PUSH_FAILURES.labels(model=model).inc()
+
+
+def record_result(model: str, status: str, seconds: float, lag: float, finished: datetime | None) -> None:
+    """One window's result; a window another scheduler had done counts, but took no time here."""
+    RUNS.labels(model=model, status=status).inc()
+    if status != "already_done":
+        RUN_DURATION.observe(seconds)
+        LAG.observe(lag)
+    if status == "succeeded" and finished is not None:
+        LAST_SUCCESS.labels(model=model).set(finished.timestamp())
 
 
 def track_queue_depth(depth: Callable[[], float]) -> None:
