@@ -127,8 +127,8 @@ def scheduler(
         code = daemon.serve(settings, jobs or settings.jobs_dir)
     except pipeline.StoreError as exc:
         fail(str(exc), 3)
-    except OSError as exc:
-        fail(f"cannot listen on {settings.scheduler_host}:{settings.scheduler_port}: {exc}", 2)
+    except daemon.ListenError as exc:
+        fail(str(exc), 2)
     raise typer.Exit(code)
 
 

@@ -13,12 +13,16 @@ from pathlib import Path
 from types import FrameType
 
 from driftboard import logfmt, selfmon
-from driftboard.httpd import HttpServer, WSGIApp, standard_router
+from driftboard.httpd import HttpServer, Router, WSGIApp, standard_routes
 from driftboard.jobset import JobSet
 from driftboard.scheduler import Scheduler
 from driftboard.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class ListenError(OSError):
+    """The HTTP endpoint's address is taken or not allowed."""
 
 
 class Signals:
@@ -41,11 +45,16 @@ def serve(settings: Settings, jobs_dir: Path, mounts: Mapping[str, WSGIApp] | No
     """Run until SIGTERM/SIGINT. `mounts` adds WSGI apps under path prefixes (e.g. /reports/)."""
     logfmt.configure(settings.log_format)
     signals = Signals()  # before anything slow, so an early SIGTERM is not fatal
+    router = Router()
+    try:  # the port first: a clash fails at once, before any work
+        http = HttpServer(settings.scheduler_host, settings.scheduler_port, router)
+    except OSError as exc:
+        raise ListenError(
+            f"cannot listen on {settings.scheduler_host}:{settings.scheduler_port}: {exc}"
+        ) from None
     scheduler = Scheduler(settings, JobSet(jobs_dir))
-    router = standard_router(selfmon.REGISTRY, scheduler.health)
-    for prefix, app in (mounts or {}).items():
+    for prefix, app in {**standard_routes(selfmon.REGISTRY, scheduler.health), **(mounts or {})}.items():
         router.mount(prefix, app)
-    http = HttpServer(settings.scheduler_host, settings.scheduler_port, router)
     http.start()
     scheduler.start()
     log.info(

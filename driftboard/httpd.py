@@ -54,10 +54,14 @@ class Router:
         return _not_found(environ, start_response)
 
 
+def standard_routes(registry: CollectorRegistry, check: HealthCheck) -> dict[str, WSGIApp]:
+    return {"/metrics": make_wsgi_app(registry), "/healthz": health_app(check)}
+
+
 def standard_router(registry: CollectorRegistry, check: HealthCheck) -> Router:
     router = Router()
-    router.mount("/metrics", make_wsgi_app(registry))
-    router.mount("/healthz", health_app(check))
+    for prefix, app in standard_routes(registry, check).items():
+        router.mount(prefix, app)
     return router
 
 

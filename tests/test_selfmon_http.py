@@ -2,10 +2,15 @@
 
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +19,8 @@ from driftboard import selfmon
 from driftboard.httpd import HttpServer, standard_router
 from driftboard.logfmt import StructuredFormatter, run_log
 from driftboard.schedule import Window
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def get(url: str) -> tuple[int, str]:
@@ -109,3 +116,17 @@ def test_json_lines_parse_and_lines_without_a_run_say_so() -> None:
     assert (fields["model"], fields["run_id"], fields["row_id"]) == ("churn", "abc123", 7)
     plain = StructuredFormatter("logfmt").format(logging.makeLogRecord({"msg": "started"}))
     assert "model=- window=- run_id=-" in plain
+
+
+def test_a_taken_port_fails_at_once_with_exit_code_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DRIFTBOARD_")}
+        env |= {"PYTHONPATH": str(REPO), "DRIFTBOARD_SCHEDULER_PORT": str(port)}
+        command = [sys.executable, "-m", "driftboard", "scheduler", "--jobs", str(tmp_path)]
+        done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert not (tmp_path / "driftboard.db").exists()  # refused before touching the store
