@@ -22,13 +22,13 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def parse_at(value: str | None) -> datetime:
+def parse_at(value: str | None, flag: str = "--at") -> datetime:
     if value is None:
         return datetime.now(UTC)
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        fail(f"--at {value!r} is not an ISO 8601 timestamp (e.g. 2026-01-02T18:00:00Z)", 2)
+        fail(f"{flag} {value!r} is not an ISO 8601 timestamp (e.g. 2026-01-02T18:00:00Z)", 2)
     return at if at.tzinfo else at.replace(tzinfo=UTC)  # a bare time means UTC
 
 
@@ -116,10 +116,6 @@ def decommission(model: Annotated[str, typer.Argument(help="Model name as in its
     typer.echo(f"deleted the Pushgateway group of {model}")
 
 
-def main() -> None:
-    app()
-
-
 # --- Grafana (issue 5): the report server, Grafana's database role, the dashboards -----------
 
 
@@ -180,3 +176,61 @@ def dashboards_build(
     code = build_main([f"--out={out}", *(["--check"] if check else [])])
     if code:
         raise typer.Exit(code)
+
+
+# --- Scheduler and backfill (issue 3); docs/scheduler.md --------------------------------
+
+
+@app.command()
+def scheduler(
+    jobs: Annotated[Path | None, typer.Option(help="Folder of job specs; default: jobs_dir setting.")] = None,
+) -> None:
+    """Run every job spec on its schedule until SIGTERM; SIGHUP reloads the specs."""
+    from driftboard import daemon, pipeline
+    from driftboard.reportserver import MOUNT, ReportApp
+
+    settings = get_settings()
+    reports = ReportApp(settings.reports_dir)  # the dashboards' report links, read-only
+    try:
+        code = daemon.serve(settings, jobs or settings.jobs_dir, mounts={f"{MOUNT}/": reports})
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    except daemon.ListenError as exc:
+        fail(str(exc), 2)
+    raise typer.Exit(code)
+
+
+@app.command()
+def backfill(
+    spec: Annotated[Path, typer.Argument(help="Job spec file.")],
+    start: Annotated[str, typer.Option(help="Windows ending after START ...")],
+    end: Annotated[str, typer.Option(help="... up to and including END.")],
+    force: Annotated[bool, typer.Option(help="Recompute windows that already succeeded.")] = False,
+) -> None:
+    """Compute every window in a range; re-running skips windows that already succeeded."""
+    from driftboard import backfill as bf
+    from driftboard import pipeline
+    from driftboard.retry import TransientError
+
+    (loaded,) = specs_or_exit([spec])
+    windows = bf.windows_in(loaded, parse_at(start, "--start"), parse_at(end, "--end"))
+    settings = get_settings()
+    try:
+        pipeline.open_store(settings).dispose()  # schema check first; SQLite upgrades itself
+        with bf.progress_bar() as progress:
+            tally = bf.backfill(loaded, windows, settings, force, progress)
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    except TransientError as exc:
+        fail(f"{exc} (gave up after retries; run the same command again to resume)", 3)
+    except KeyboardInterrupt:
+        fail("interrupted; run the same command again to resume", 130)
+    typer.echo(tally.summary(loaded.spec.model, len(windows)))
+    for window, reason in tally.failures:
+        err.print(f"failed {window}: {reason}", highlight=False, soft_wrap=True, markup=False)
+    if tally.failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KeepReports = Literal["drifted", "all", "none"]
+LogFormat = Literal["logfmt", "json"]
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,23 @@ class Settings(BaseSettings):
     )
     pushgateway_url: str | None = Field(default=None, description="Push metrics here when set.")
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder of job specs.")
+
+    # Scheduler (`driftboard scheduler`, `driftboard backfill`); see docs/scheduler.md.
+    scheduler_workers: int | None = Field(
+        default=None, ge=1, description="Worker processes computing drift; default: the machine's cores."
+    )
+    scheduler_host: str = Field(default="127.0.0.1", description="Address of /metrics and /healthz.")
+    scheduler_port: int = Field(default=9310, ge=0, le=65535, description="Port of /metrics and /healthz.")
+    catchup_max_windows: int = Field(
+        default=100, ge=1, description="Most missed windows run per model; older ones are recorded skipped."
+    )
+    retry_attempts: int = Field(default=4, ge=1, description="Attempts per window on transient errors.")
+    retry_initial_seconds: float = Field(default=1.0, gt=0, description="First backoff; doubles each retry.")
+    retry_max_seconds: float = Field(default=60.0, gt=0, description="Longest single backoff.")
+    shutdown_timeout_seconds: float = Field(
+        default=60.0, ge=0, description="How long SIGTERM waits for runs in flight before abandoning them."
+    )
+    log_format: LogFormat = Field(default="logfmt", description="Scheduler log lines: logfmt or json.")
 
 
 @lru_cache

@@ -1,0 +1,113 @@
+"""`driftboard backfill`: every window in range, resumable, idempotent, on SQLite by default."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import delete, select
+from typer.testing import CliRunner
+
+from driftboard import db
+from driftboard.cli import app
+from driftboard.models import Run
+from driftboard.settings import get_settings
+
+DAY = datetime(2026, 3, 1, tzinfo=UTC)
+START, END = "2026-03-01T00:00:00Z", "2026-03-01T03:00:00Z"  # three hourly windows
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200)}).to_csv(
+        tmp_path / "ref.csv", index=False
+    )
+    stamps = [DAY + timedelta(minutes=5 * i) for i in range(12 * 6)]  # six hours, 12 rows each
+    current = pd.DataFrame(
+        {"ts": [t.isoformat() for t in stamps], "x": rng.normal(size=72), "y": rng.normal(size=72)}
+    )
+    current.to_csv(tmp_path / "cur.csv", index=False)
+    path = tmp_path / "hourly.yaml"
+    path.write_text(
+        "model: hourly\nschedule: {cron: '0 * * * *'}\ntimestamp_column: ts\n"
+        "reference: {path: ref.csv}\ncurrent: {path: cur.csv}\ncolumns: {numerical: [x, y]}\n"
+    )
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'bf.db'}"
+    monkeypatch.setenv("DRIFTBOARD_DATABASE_URL", url)
+    monkeypatch.setenv("DRIFTBOARD_KEEP_REPORTS", "none")
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def backfill(spec: Path, *extra: str, start: str = START, end: str = END) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["backfill", str(spec), "--start", start, "--end", end, *extra])
+    return result.exit_code, result.output
+
+
+def rows(url: str) -> dict[datetime, tuple[int, str]]:
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        found = {
+            end: (id_, status)
+            for id_, end, status in conn.execute(select(Run.id, Run.window_end, Run.status))
+        }
+    engine.dispose()
+    return found
+
+
+def test_every_window_in_range_then_resume_then_force(spec_file: Path, store: str) -> None:
+    code, output = backfill(spec_file)
+    assert code == 0, output
+    assert "3 succeeded, 0 failed, 0 already succeeded" in output
+    assert "3/3" in output
+    assert "windows/s" in output
+    first = rows(store)
+    assert sorted(first) == [DAY + timedelta(hours=h) for h in (1, 2, 3)]
+    engine = db.make_engine(store)
+    with engine.begin() as conn:  # as if interrupted before the last window
+        conn.execute(delete(Run).where(Run.window_end == DAY + timedelta(hours=3)))
+    engine.dispose()
+    code, output = backfill(spec_file)
+    assert "1 succeeded, 0 failed, 2 already succeeded" in output
+    resumed = rows(store)
+    assert [resumed[DAY + timedelta(hours=h)] for h in (1, 2)] == [
+        first[DAY + timedelta(hours=h)] for h in (1, 2)
+    ]
+    code, output = backfill(spec_file, "--force", start="2026-03-01T01:00:00Z", end="2026-03-01T02:00:00Z")
+    assert (code, "1 succeeded, 0 failed, 0 already succeeded" in output) == (0, True)
+    after = rows(store)
+    assert set(after) == set(first)  # replaced in place: still one row per window
+    assert after[DAY + timedelta(hours=2)][0] != resumed[DAY + timedelta(hours=2)][0]
+
+
+def test_failed_windows_are_reported_and_set_the_exit_code(spec_file: Path, store: str) -> None:
+    # Data stops at 06:00: the windows ending at 07:00 and 08:00 have no rows.
+    code, output = backfill(spec_file, start="2026-03-01T05:00:00Z", end="2026-03-01T08:00:00Z")
+    assert code == 1
+    assert "1 succeeded, 2 failed" in output
+    assert "no rows in window" in output
+    assert sorted(status for _, status in rows(store).values()) == ["failed", "failed", "succeeded"]
+
+
+def test_default_store_is_the_embedded_sqlite_file(
+    spec_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default URL is sqlite:///driftboard.db, in the working dir
+    monkeypatch.delenv("DRIFTBOARD_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DRIFTBOARD_KEEP_REPORTS", "none")
+    get_settings.cache_clear()
+    try:
+        code, output = backfill(spec_file, start="2026-03-01T00:00:00Z", end="2026-03-01T01:00:00Z")
+    finally:
+        get_settings.cache_clear()
+    assert (code, "1 succeeded" in output) == (0, True), output
+    assert len(rows(f"sqlite:///{tmp_path / 'driftboard.db'}")) == 1
