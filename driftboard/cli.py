@@ -232,5 +232,33 @@ def backfill(
         raise typer.Exit(1)
 
 
+# --- The demo (issue 7) ----------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Where the demo's data and spec go.")] = Path(
+        "driftboard-demo"
+    ),
+    end: Annotated[
+        str | None, typer.Option(help="End of the demo month (default: last UTC midnight).")
+    ] = None,
+) -> None:
+    """Generate a month of a churn model's traffic with a known drift onset, backfill it, summarize it."""
+    from driftboard import backfill as bf
+    from driftboard import pipeline
+    from driftboard.demorun import run_demo, summary
+
+    settings = get_settings()
+    try:
+        with bf.progress_bar() as progress:
+            result = run_demo(folder, parse_at(end, "--end"), settings, progress)
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    typer.echo("\n".join(summary(result, settings)))
+    if result.tally.failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
