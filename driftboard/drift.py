@@ -12,11 +12,11 @@ from typing import Literal
 from driftboard import fastdrift
 from driftboard.evidently_report import SampledReport, score_with_report
 from driftboard.quality import Column
-from driftboard.scores import DriftResult, Score
+from driftboard.scores import DriftResult, ProfileUse, Score
 from driftboard.settings import Settings
 from driftboard.spec import Drift
 
-__all__ = ["DriftOptions", "DriftResult", "Score", "score"]
+__all__ = ["DriftOptions", "DriftResult", "ProfileUse", "Score", "score"]
 Engine = Literal["fast", "evidently"]
 
 
@@ -26,11 +26,16 @@ class DriftOptions:
     cache_dir: Path | None = None  # None: profiles are built per run and not saved
     workers: int = 0  # 0: one thread per core
     report_sample_rows: int = 0  # 0: the report sees every row
+    report_max_columns: int = 0  # 0: the report shows every column
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DriftOptions":
         return cls(
-            settings.drift_engine, settings.cache_dir, settings.drift_workers, settings.report_sample_rows
+            settings.drift_engine,
+            settings.cache_dir,
+            settings.drift_workers,
+            settings.report_sample_rows,
+            settings.report_max_columns,
         )
 
 
@@ -49,5 +54,6 @@ def score(
         return score_with_report(columns, drift)
     result = fastdrift.score_columns(columns, drift, reference_key, options.cache_dir, options.workers)
     kept = [c for c in columns if c.name in result.scores]
-    result.report = SampledReport(kept, drift, options.report_sample_rows, label) if kept else None
+    rows, cols = options.report_sample_rows, options.report_max_columns
+    result.report = SampledReport(kept, drift, result.scores, rows, cols, label) if kept else None
     return result

@@ -117,29 +117,43 @@ def score_with_report(columns: list[Column], drift: Drift) -> DriftResult:
 
 @dataclass
 class SampledReport:
-    """The HTML report of a fast-path run, built only if kept, from at most `sample_rows` rows
-    of each side (uniform, seed 0). Its scores are then the sample's; the run keeps the full ones."""
+    """The HTML report of a fast-path run, built only if kept. For large data it shows at most
+    `max_columns` columns (drifted first, then by drift ratio) and `sample_rows` rows of each
+    side (uniform, seed 0): its scores are then the sample's; the run keeps the full ones."""
 
     columns: list[Column]
     drift: Drift
-    sample_rows: int
+    scores: dict[str, Score]
+    sample_rows: int = 0  # 0: every row
+    max_columns: int = 0  # 0: every column
     label: str = ""
 
     def build(self) -> Any:
-        ref, cur = frames(self.columns)
+        shown = self._shown()
+        ref, cur = frames(shown)
         ref, cur = self._sample(ref, "reference"), self._sample(cur, "current")
-        return run_report(ref, cur, _types(self.columns), self.drift)
+        return run_report(ref, cur, _types(shown), self.drift)
+
+    def _shown(self) -> list[Column]:
+        if not self.max_columns or len(self.columns) <= self.max_columns:
+            return self.columns
+        ranked = sorted(self.columns, key=lambda c: self._severity(c.name), reverse=True)
+        chosen = {c.name for c in ranked[: self.max_columns]}
+        self._note("shows %d of %d columns, drifted first", self.max_columns, len(self.columns))
+        return [c for c in self.columns if c.name in chosen]
+
+    def _severity(self, name: str) -> tuple[bool, float]:
+        s = self.scores[name]
+        return s.drift_detected, s.drift_ratio
 
     def _sample(self, frame: pd.DataFrame, side: str) -> pd.DataFrame:
         if not self.sample_rows or len(frame) <= self.sample_rows:
             return frame
-        log.info(
-            "%sEvidently report built from a uniform sample of %d of %d %s rows (seed %d); "
-            "the stored scores use every row",
-            self.label,
-            self.sample_rows,
-            len(frame),
-            side,
-            SAMPLE_SEED,
-        )
+        self._note("uses a uniform sample of %d of %d %s rows", self.sample_rows, len(frame), side)
         return frame.sample(n=self.sample_rows, random_state=SAMPLE_SEED).reset_index(drop=True)
+
+    def _note(self, what: str, *args: object) -> None:
+        """Logged with the run's model and window: the HTML differs from the stored scores."""
+        log.info(
+            "%sEvidently report " + what + "; the run's stored scores use all of them", self.label, *args
+        )

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Kept Evidently reports use at most this many rows per side (uniform sample); 0: all.",
     )
+    report_max_columns: int = Field(
+        default=100,
+        ge=0,
+        description="Kept Evidently reports show at most this many columns, drifted first; 0: all.",
+    )
 
 
 @lru_cache

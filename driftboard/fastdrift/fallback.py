@@ -1,9 +1,15 @@
 """Evidently's own stattest function for one column: tests with no native version, and the
 safety net when native scoring fails. Imported late: `import evidently` costs ~4 s."""
 
+import threading
+
 from driftboard import stattests
 from driftboard.fastdrift.profile import finite
 from driftboard.quality import Column
+
+# Evidently's functions are not thread-safe: permutation tests reseed numpy's global RNG,
+# hellinger drops NaN in place. Columns that need them take turns.
+_EVIDENTLY = threading.Lock()
 
 
 def evidently_test(test_id: str | None, col: Column, threshold: float | None) -> tuple[str, float, bool]:
@@ -16,6 +22,7 @@ def evidently_test(test_id: str | None, col: Column, threshold: float | None) ->
 
     kind = ColumnType.Numerical if col.column_type == "numerical" else ColumnType.Categorical
     ref, cur = finite(col.reference), finite(col.current)
-    test = get_stattest(ref, cur, kind, test_id)
-    result = test(ref, cur, kind, threshold)
+    with _EVIDENTLY:
+        test = get_stattest(ref, cur, kind, test_id)
+        result = test(ref, cur, kind, threshold)
     return stattests.lookup(test.name).id, float(result.drift_score), bool(result.drifted)

@@ -75,7 +75,7 @@ def numerical(series: pd.Series) -> NumProfile:
 
 
 def categorical(series: pd.Series) -> CatProfile:
-    counts = finite(series).value_counts()
+    counts = series.value_counts()  # drops None/NaN itself, faster than dropna() first
     return CatProfile(int(counts.sum()), list(counts.index), counts.to_numpy(dtype=np.int64))
 
 
