@@ -1,6 +1,9 @@
 """One column failing never sinks the others: a failing native test falls back to Evidently's
 function; a column Evidently cannot score either is recorded with its reason."""
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from driftboard import drift
@@ -45,3 +48,24 @@ def test_a_column_without_a_profile_is_scored_by_evidently() -> None:
     assert score is not None
     assert expected is not None
     assert same(score.score, expected.score)
+
+
+def test_a_column_whose_profile_cannot_be_built_is_scored_by_evidently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cols = columns(*frames(1500, 800))
+    expected = drift.score(cols, Drift()).scores
+    real = profile.build
+
+    def build(series: pd.Series, column_type: str) -> profile.Profile:
+        if series is cols[0].reference:
+            raise MemoryError("boom")
+        return real(series, column_type)
+
+    monkeypatch.setattr(profile, "build", build)
+    result = drift.score(cols, Drift(), drift.DriftOptions(cache_dir=tmp_path))
+    assert not result.errors
+    assert result.profile is not None
+    assert result.profile.built == len(cols)
+    assert result.scores.keys() == expected.keys()
+    assert all(same(result.scores[n].score, s.score) for n, s in expected.items())

@@ -37,14 +37,21 @@ def _fits(entry: Profile | None, column_type: str) -> bool:
     return entry is not None and isinstance(entry, NumProfile) == (column_type == "numerical")
 
 
-def _build(col: Column) -> Profile:
-    return profile.build(col.reference, col.column_type)
+def _build(col: Column) -> Profile | None:
+    """None if it fails: that column is then scored by Evidently's function, the others natively."""
+    try:
+        return profile.build(col.reference, col.column_type)
+    except Exception:
+        log.warning("column %r: no reference profile", col.name, exc_info=True)
+        return None
 
 
 def _built(pool: Executor, columns: list[Column]) -> Iterator[tuple[str, Profile]]:
     for start in range(0, len(columns), BATCH):
         batch = columns[start : start + BATCH]
-        yield from zip([c.name for c in batch], pool.map(_build, batch), strict=True)
+        for name, built in zip([c.name for c in batch], pool.map(_build, batch), strict=True):
+            if built is not None:
+                yield name, built
 
 
 def profiles(
@@ -62,7 +69,7 @@ def profiles(
     kept = ((name, entry) for name, entry in found.items() if name not in rebuilt)
     try:
         cache.write(path, chain(kept, _built(pool, missing)))
-    except OSError as exc:  # an unwritable cache costs speed, never the run
+    except (OSError, TypeError, ValueError) as exc:  # an unwritable cache costs speed, never the run
         log.warning("reference profile not saved to %s: %s", path, exc)
         return {**found, **dict(_built(pool, missing))}, ProfileUse(None, len(missing), use.reused)
     return _complete(cache.read(path), columns, pool), use
