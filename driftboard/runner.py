@@ -10,7 +10,7 @@ from driftboard.errors import DataError
 from driftboard.fingerprint import fingerprint
 from driftboard.results import FeatureOutcome, RunOutcome
 from driftboard.schedule import Window
-from driftboard.settings import KeepReports
+from driftboard.settings import KeepReports, get_settings
 from driftboard.specload import LoadedSpec
 from driftboard.window import select_window
 
@@ -50,17 +50,29 @@ def feature_outcome(col: quality.Column, result: drift.DriftResult) -> FeatureOu
 def _keep_report(
     outcome: RunOutcome, result: drift.DriftResult, reports_dir: Path, keep: KeepReports
 ) -> None:
-    if result.snapshot is None or not reports.wanted(keep, outcome.n_drifted > 0):
+    if result.report is None or not reports.wanted(keep, outcome.n_drifted > 0):
+        return
+    try:  # built only now: runs that keep no report never pay for Evidently's
+        snapshot = result.report.build()
+    except Exception as exc:  # the scores stand without the HTML; say so on the run
+        outcome.error = f"Evidently report not built: {type(exc).__name__}: {exc}"
         return
     try:
-        outcome.report_path = reports.save(result.snapshot, reports_dir, outcome.model, outcome.window)
-    except OSError as exc:  # the scores stand without the HTML; say so on the run
+        outcome.report_path = reports.save(snapshot, reports_dir, outcome.model, outcome.window)
+    except OSError as exc:
         outcome.error = f"Evidently report not saved: {exc}"
 
 
-def evaluate(loaded: LoadedSpec, window: Window, reports_dir: Path, keep: KeepReports) -> RunOutcome:
+def evaluate(
+    loaded: LoadedSpec,
+    window: Window,
+    reports_dir: Path,
+    keep: KeepReports,
+    options: drift.DriftOptions | None = None,
+) -> RunOutcome:
     """Compute one window. Data problems give a failed outcome with the reason, not an exception."""
     spec = loaded.spec
+    options = options or drift.DriftOptions.from_settings(get_settings())
     outcome = RunOutcome(spec.model, window, "failed", datetime.now(UTC), datetime.now(UTC))
     outcome.drift_share_threshold = spec.drift.drift_share
     try:
@@ -72,7 +84,9 @@ def evaluate(loaded: LoadedSpec, window: Window, reports_dir: Path, keep: KeepRe
     outcome.reference_fingerprint = fingerprint(ref, list(spec.columns.scored()))
     outcome.schema_changes = quality.schema_changes(spec, ref, cur)
     columns = quality.check_columns(spec, ref, cur)
-    result = drift.score([c for c in columns if c.status == "ok"], spec.drift)
+    label = f"model={spec.model} window={window} "
+    ok = [c for c in columns if c.status == "ok"]
+    result = drift.score(ok, spec.drift, options, outcome.reference_fingerprint, label)
     outcome.features = [feature_outcome(c, result) for c in columns]
     if outcome.scored:
         outcome.status = "succeeded"

@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KeepReports = Literal["drifted", "all", "none"]
 LogFormat = Literal["logfmt", "json"]
+DriftEngine = Literal["fast", "evidently"]
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,25 @@ class Settings(BaseSettings):
     )
     pushgateway_url: str | None = Field(default=None, description="Push metrics here when set.")
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder of job specs.")
+    drift_engine: DriftEngine = Field(
+        default="fast",
+        description="fast: Evidently's scores from cached reference profiles; evidently: its full report.",
+    )
+    cache_dir: Path = Field(
+        default=Path(".driftboard-cache"),
+        description="Reference profiles reused across runs (safe to delete; see BENCHMARKS.md).",
+    )
+    drift_workers: int = Field(default=0, ge=0, description="Threads scoring columns; 0: one per core.")
+    report_sample_rows: int = Field(
+        default=20_000,
+        ge=0,
+        description="Kept Evidently reports use at most this many rows per side (uniform sample); 0: all.",
+    )
+    report_max_columns: int = Field(
+        default=100,
+        ge=0,
+        description="Kept Evidently reports show at most this many columns, drifted first; 0: all.",
+    )
 
     # Scheduler (`driftboard scheduler`, `driftboard backfill`); see docs/scheduler.md.
     scheduler_workers: int | None = Field(

@@ -1,0 +1,77 @@
+"""Score a run's columns in threads (numpy releases the GIL; nothing is copied per worker).
+
+Each column is isolated: a native test that fails falls back to Evidently's own function
+for that column, and a column Evidently cannot score either is recorded in `errors`.
+"""
+
+import logging
+import os
+import warnings
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+
+from driftboard import stattests
+from driftboard.fastdrift import choice, current, fallback, store
+from driftboard.fastdrift.natives import NATIVE
+from driftboard.fastdrift.profile import Profile
+from driftboard.quality import Column
+from driftboard.scores import DriftResult, Score
+from driftboard.spec import Drift
+
+log = logging.getLogger(__name__)
+Outcome = tuple[str, Score | None, str | None]
+
+
+def score_columns(
+    columns: list[Column],
+    drift: Drift,
+    reference_key: str | None = None,
+    cache_dir: Path | None = None,
+    workers: int = 0,
+) -> DriftResult:
+    if not columns:
+        return DriftResult({}, {})
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy/scipy noise on constant columns; the scores stand
+        found, use = store.profiles(columns, drift, reference_key, cache_dir, pool)
+        outcomes = _score_all(pool, columns, found, drift)
+    scores = {name: s for name, s, _ in outcomes if s is not None}
+    errors = {name: e for name, _, e in outcomes if e is not None}
+    return DriftResult(scores, errors, profile=use)
+
+
+def _score_all(
+    pool: Executor, columns: list[Column], found: dict[str, Profile], drift: Drift
+) -> list[Outcome]:
+    return list(pool.map(lambda col: score_one(col, found.get(col.name), drift), columns))
+
+
+def score_one(col: Column, profile: Profile | None, drift: Drift) -> Outcome:
+    method, threshold = choice.explicit(drift, col.name, col.column_type)
+    try:
+        return col.name, native_score(col, profile, method, threshold), None
+    except Exception:
+        log.warning("column %r: native scoring failed, using Evidently's function", col.name, exc_info=True)
+    try:
+        test_id, value, flag = fallback.evidently_test(method, col, threshold)
+    except Exception as exc:  # Evidently raises bare ValueError/TypeError/sklearn errors
+        return col.name, None, f"Evidently could not score it: {type(exc).__name__}: {exc}"
+    return col.name, _score(choice.choose(test_id, threshold), value, flag), None
+
+
+def native_score(col: Column, profile: Profile | None, method: str | None, threshold: float | None) -> Score:
+    if profile is None:
+        raise ValueError("no reference profile")
+    cur = current.prepare(profile, col.current)
+    chosen = choice.choose(method or choice.auto_test(col.column_type, profile.n, cur.n_values()), threshold)
+    native = NATIVE.get(chosen.test.id)
+    if native is None:  # no native version: Evidently's function on this column, same choice
+        _, value, flag = fallback.evidently_test(chosen.test.id, col, chosen.threshold)
+        return _score(chosen, value, flag)
+    value = native(cur)
+    return _score(chosen, value, choice.drifted(chosen.test.id, value, chosen.threshold))
+
+
+def _score(chosen: choice.Choice, value: float, flag: bool) -> Score:
+    ratio = stattests.drift_ratio(chosen.test, value, chosen.threshold)
+    return Score(chosen.test.id, value, chosen.threshold, flag, ratio)
