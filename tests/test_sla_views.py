@@ -1,0 +1,145 @@
+"""The SLA views and their period aggregation against sla_history, worked out by hand.
+
+Each expectation is written as the count it comes from (see sla_history's docstring), on
+PostgreSQL and SQLite alike.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sla_history import ALPHA_FAILED, DAY, ON_TIME, SKIP_REASON, T0, H
+from sqlalchemy import Engine, text
+
+from driftboard.sla.data import Span, fetch
+
+pytest_plugins = ["sla_fixtures"]
+
+MINUTE = 60
+# alpha: 24 windows expected; 21 rows (20 runs + 1 skipped row), 2 failed; 18 evaluated, 17 on time
+# (11 finished 90 min late); critical 13 and 15; incidents A, B resolved and C open.
+ALPHA = {
+    "expected_windows": 24, "evaluated_windows": 18, "on_time_windows": 17,
+    "coverage": 18 / 24, "on_time_share": 17 / 24, "freshness_target": 0.9,
+    "freshness_budget_left": ((1 - 0.9) - (1 - 17 / 24)) / (1 - 0.9),
+    "runs": 21, "succeeded_runs": 18, "success_rate": 18 / 21,
+    "healthy_windows": 16, "critical_windows": 2, "labeled_windows": 0, "healthy_share": 16 / 18,
+    "healthy_target": 0.8, "healthy_budget_left": ((1 - 0.8) - (1 - 16 / 18)) / (1 - 0.8),
+    "incidents": 3, "open_incidents": 1,
+    "mttd_seconds": (62 * MINUTE + 72 * MINUTE + 62 * MINUTE) / 3,  # detection − onset: A, B, C
+    "mttr_seconds": (3 * 3600 + 4 * 3600) / 2,  # end − onset of the resolved A and B
+}  # fmt: skip
+# beta: every 2 h from 3h: 11 windows, all on time, quiet; f1 below 0.7 in window 5 h only.
+BETA = {
+    "expected_windows": 11, "evaluated_windows": 11, "on_time_windows": 11, "coverage": 1.0,
+    "on_time_share": 1.0, "freshness_budget_left": 1.0, "runs": 11, "success_rate": 1.0,
+    "healthy_windows": 10, "critical_windows": 0, "labeled_windows": 3, "healthy_share": 10 / 11,
+    "healthy_budget_left": ((1 - 0.95) - (1 - 10 / 11)) / (1 - 0.95), "incidents": 0,
+    "mttd_seconds": None, "mttr_seconds": None,
+}  # fmt: skip
+GAMMA = {"expected_windows": 0, "runs": 0, "coverage": None, "on_time_share": None, "healthy_share": None}
+
+
+def at(hours: float, minutes: int = 0) -> Any:
+    return T0 + hours * H + timedelta(minutes=minutes)
+
+
+INCIDENTS = [  # onset, first detection, first alert, end, windows, critical windows, MTTD, MTTR
+    (at(4), at(5, 2), at(7, 2), at(7), 3, 0, 62 * MINUTE, 3 * 3600),  # f1's 3rd run in a row
+    (at(11), at(12, 12), at(13, 2), at(15), 3, 2, 72 * MINUTE, 4 * 3600),  # 13 is critical
+    (at(19), at(20, 2), at(24, 2), None, 5, 0, 62 * MINUTE, None),  # f1 3 in a row only at 24
+]
+
+
+def by_model(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["model"]: r for r in rows}
+
+
+def assert_numbers(row: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key, value in expected.items():
+        assert row[key] == (value if value is None else pytest.approx(value, abs=1e-9)), key
+
+
+def test_summary_per_model(sla_engine: Engine) -> None:
+    summary = by_model(fetch(sla_engine, DAY)["summary"])
+    assert list(summary) == ["alpha", "beta", "gamma"]  # stray ran but is not registered
+    assert_numbers(summary["alpha"], ALPHA)
+    assert_numbers(summary["beta"], BETA)
+    assert_numbers(summary["gamma"], GAMMA)
+
+
+def test_incidents_onset_detection_alert_end(sla_engine: Engine) -> None:
+    rows = fetch(sla_engine, DAY)["incidents"]
+    keys = ("onset", "detected_at", "alerted_at", "ended_at", "windows", "critical_windows")
+    got = [(*(r[k] for k in keys), r["mttd_seconds"], r["mttr_seconds"]) for r in rows]
+    assert got == INCIDENTS
+    assert {r["model"] for r in rows} == {"alpha"}
+
+
+def test_failure_reasons_are_counted_by_status_and_reason(sla_engine: Engine) -> None:
+    rows = [(r["status"], r["reason"], r["runs"]) for r in fetch(sla_engine, DAY)["reasons"]]
+    assert sorted(rows) == [
+        ("failed", ALPHA_FAILED[14], 1),
+        ("failed", ALPHA_FAILED[9], 1),
+        ("skipped", SKIP_REASON.split(":")[0], 1),  # the error up to its first colon
+    ]
+
+
+def test_worst_features_by_drifted_windows_then_ratio(sla_engine: Engine) -> None:
+    rows = [r for r in fetch(sla_engine, DAY)["worst_features"] if r["model"] == "alpha"]
+    got = [(r["rank"], r["feature"], r["drifted_windows"], r["windows"], r["worst_ratio"]) for r in rows]
+    assert got == [(1, "f1", 8, 18, 1.5), (2, "f2", 3, 18, 1.3), (3, "f3", 1, 18, 3.5), (4, "f4", 0, 18, 0.5)]
+
+
+def test_heatmap_cells_are_days_of_window_ends(sla_engine: Engine) -> None:
+    cells = {(r["feature"], r["day"]): r for r in fetch(sla_engine, DAY)["heatmap"] if r["model"] == "alpha"}
+    assert set(cells) == {(f, d) for f in ("f1", "f2", "f3", "f4") for d in ("2026-02-01", "2026-02-02")}
+    first = cells[("f1", "2026-02-01")]  # windows ending 1h..23h; 24h ends on the next day
+    assert (first["worst_ratio"], first["drifted_windows"], first["windows"]) == (1.5, 7, 17)
+    assert cells[("f3", "2026-02-01")]["worst_ratio"] == 3.5
+
+
+def test_a_later_start_counts_only_later_ticks(sla_engine: Engine) -> None:
+    span = Span(at(6), at(24), DAY.now)  # alpha ticks 7..24, beta ticks 7, 9, …, 23
+    summary = by_model(fetch(sla_engine, span)["summary"])
+    # 15 rows from 7 on (9 and 14 failed, 19 skipped), 11 finished late: A still ends in (6h, 24h].
+    assert_numbers(summary["alpha"], {"expected_windows": 18, "runs": 15, "evaluated_windows": 12})
+    assert_numbers(summary["alpha"], {"on_time_windows": 11, "incidents": 3})
+    assert_numbers(summary["beta"], {"expected_windows": 9, "evaluated_windows": 9})
+
+
+def test_a_window_counts_once_its_deadline_passed(sla_engine: Engine) -> None:
+    """At 24:30 the window ending 24:00 may still be running: it is in no count yet."""
+    summary = by_model(fetch(sla_engine, Span(T0, at(24), at(24, 30)))["summary"])
+    assert_numbers(summary["alpha"], {"expected_windows": 23, "runs": 20, "on_time_windows": 16})
+    assert_numbers(summary["beta"], {"expected_windows": 10, "runs": 10})  # 23h due at 25h
+
+
+def test_incidents_outside_the_period_are_left_out(sla_engine: Engine) -> None:
+    rows = fetch(sla_engine, Span(at(8), at(16), DAY.now))["incidents"]
+    assert [r["onset"] for r in rows] == [at(11)]
+
+
+def test_per_window_flags(sla_engine: Engine) -> None:
+    query = "SELECT window_end, on_time, critical, healthy FROM sla_runs WHERE model = 'alpha'"
+    with sla_engine.connect() as conn:
+        rows = conn.execute(text(query)).all()
+    flags = {str(r.window_end)[:19]: (r.on_time, r.critical, r.healthy) for r in rows}
+    hour = {k: str(at(k))[:19] for k in (11, 12, 13, 15, 16)}
+    assert flags[hour[11]] == (0, 0, 1)  # finished after the next tick: late, still healthy
+    assert flags[hour[12]] == (1, 0, 1)  # 10 min late is on time for an hourly schedule
+    assert (flags[hour[13]], flags[hour[15]], flags[hour[16]]) == ((1, 1, 0), (1, 1, 0), (1, 0, 1))
+    assert ON_TIME < H
+
+
+def test_only_the_judged_metric_decides_health(sla_engine: Engine) -> None:
+    query = "SELECT window_end, performance, performance_ok FROM sla_runs WHERE model = 'beta'"
+    with sla_engine.connect() as conn:
+        rows = [(r.performance, r.performance_ok) for r in conn.execute(text(query + " ORDER BY 1"))]
+    assert rows[:4] == [(0.9, 1), (0.6, 0), (0.8, 1), (None, None)]  # 9h has only an accuracy
+
+
+def test_a_model_not_asked_for_is_left_out(sla_engine: Engine) -> None:
+    result = fetch(sla_engine, DAY, ["beta", "stray"])
+    assert [r["model"] for r in result["summary"]] == ["beta"]
+    assert fetch(sla_engine, DAY, [])["summary"] == []
