@@ -112,7 +112,7 @@ def _totals(d: Dialect, p: Period) -> str:
   WHERE {_overlaps("i", p)}
   GROUP BY i.model
 ), totals AS (
-  SELECT due.model, due.interval_seconds, due.freshness_target, due.healthy_target,
+  SELECT due.model, due.interval_seconds, due.freshness_target, due.healthy_target, due.severe_drift_ratio,
          CAST(due.expected_windows AS INTEGER) AS expected_windows,
          {ZEROED}, i.mttd_seconds, i.mttr_seconds
   FROM due LEFT JOIN windows w ON w.model = due.model LEFT JOIN incidents i ON i.model = due.model
@@ -129,7 +129,7 @@ def _totals(d: Dialect, p: Period) -> str:
 SUMMARY_COLUMNS = """model, interval_seconds, expected_windows, evaluated_windows, on_time_windows, coverage,
        on_time_share, freshness_target, freshness_budget_left, runs, succeeded_runs, success_rate,
        healthy_windows, critical_windows, labeled_windows, healthy_share, healthy_target,
-       healthy_budget_left, incidents, open_incidents, mttd_seconds, mttr_seconds"""
+       healthy_budget_left, incidents, open_incidents, mttd_seconds, mttr_seconds, severe_drift_ratio"""
 
 
 def summary(d: Dialect, p: Period) -> str:
