@@ -12,6 +12,7 @@ from driftboard.settings import get_settings
 from driftboard.specload import LoadedSpec, SpecError, load_spec, load_specs
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
+    from driftboard.sla.labels import WindowPerformance
     from driftboard.sla.report import Request
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -230,5 +231,46 @@ def sla_report(request: "Request") -> str:
         return report.make(engine, request)
     except report.ReportError as exc:
         fail(str(exc), 2)
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def labels(
+    spec: Annotated[Path, typer.Argument(help="Job spec file with a labels: section.")],
+    at: Annotated[str | None, typer.Option(help="As of this time (ISO 8601; default now).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per window.")] = False,
+) -> None:
+    """Compute performance for every window of the lookback whose delayed labels have landed."""
+    try:
+        loaded = load_spec(spec)
+    except SpecError as exc:
+        fail("\n".join(exc.problems), 2)
+    for result in refresh_labels(loaded, parse_at(at)):
+        row = {
+            "window_end": result.window.end.isoformat(),
+            "rows": result.n_rows,
+            "labeled": result.n_labeled,
+        }
+        if as_json:
+            typer.echo(json.dumps(row | result.metrics))
+        else:
+            scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
+            typer.echo(f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}")
+
+
+def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":
+    from driftboard import pipeline
+    from driftboard.errors import DataError
+    from driftboard.sla import labels as delayed
+
+    try:
+        engine = pipeline.open_store(get_settings())
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    try:
+        return delayed.refresh(engine, loaded, at)
+    except DataError as exc:
+        fail(str(exc), 1)
     finally:
         engine.dispose()
