@@ -3,7 +3,7 @@ HTML the same ones, and the HTML renders in headless Chromium without a console 
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sla_history import T0, H
 from sqlalchemy import Engine
 
 from driftboard.sla.render import duration, pct, ratio
+from driftboard.sla.report import deliver_weekly
 from tests.cli_helpers import invoke, store_env
 from tests.conftest import REPO
 
@@ -149,3 +150,15 @@ def test_out_writes_the_file_and_one_model_only(sla_engine: Engine, tmp_path: Pa
     out = tmp_path / "beta.json"
     assert report(sla_engine, tmp_path, "json", "--model", "beta", "--out", str(out)) == ""
     assert [m["model"] for m in json.loads(out.read_text())["models"]] == ["beta"]
+
+
+def test_weekly_delivery_writes_last_iso_week(sla_engine: Engine, tmp_path: Path) -> None:
+    wednesday = T0 + timedelta(days=9, hours=15)  # 2026-02-11; last full week: Mon 2 – Mon 9 Feb
+    paths = deliver_weekly(sla_engine, tmp_path / "sla", wednesday)
+    assert [p.name for p in paths] == ["sla-2026-W06.html", "sla-2026-W06.md", "sla-2026-W06.json"]
+    period = json.loads(paths[2].read_text())["period"]
+    assert (period["start"], period["end"], period["label"]) == (
+        "2026-02-02T00:00:00+00:00", "2026-02-09T00:00:00+00:00", "1w",
+    )  # fmt: skip
+    before = json.loads(deliver_weekly(sla_engine, tmp_path, T0 + 2 * H)[2].read_text())  # week of 26 Jan
+    assert [m["freshness"]["expected_windows"] for m in before["models"]] == [0, 0, 0]  # before any window
