@@ -4,9 +4,11 @@ Each expectation is written as the count it comes from (see sla_history's docstr
 PostgreSQL and SQLite alike.
 """
 
+from typing import Any
+
 from sla_expected import ALPHA, BETA, GAMMA, INCIDENTS, assert_numbers, at, by_model
 from sla_history import ALPHA_FAILED, DAY, ON_TIME, SKIP_REASON, T0, H
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from driftboard.sla.data import Span, fetch
 
@@ -96,3 +98,22 @@ def test_a_model_not_asked_for_is_left_out(sla_engine: Engine) -> None:
     result = fetch(sla_engine, DAY, ["beta", "stray"])
     assert [r["model"] for r in result["summary"]] == ["beta"]
     assert fetch(sla_engine, DAY, [])["summary"] == []
+
+
+def relation_rows(plan: dict[str, Any], relation: str) -> list[int]:
+    """Rows each scan of `relation` produced, anywhere in an EXPLAIN (ANALYZE, FORMAT JSON) plan."""
+    own = [plan["Actual Rows"] * plan["Actual Loops"]] if plan.get("Relation Name") == relation else []
+    return own + [n for child in plan.get("Plans", []) for n in relation_rows(child, relation)]
+
+
+def test_one_models_incidents_read_only_its_runs(sla_pg_url: str) -> None:
+    """PostgreSQL must push `model = ...` into the view (else every model's history is walked)."""
+    engine = create_engine(sla_pg_url)
+    with engine.connect() as conn:
+        (plan,) = conn.scalar(
+            text("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM sla_incidents WHERE model = 'beta'")
+        )
+    engine.dispose()
+    scans = relation_rows(plan["Plan"], "runs")
+    assert scans
+    assert max(scans) == 11  # beta's runs; alpha's 21 rows and stray's are never read

@@ -169,6 +169,7 @@ def build() -> Dashboard:
     dashboard = (
         c.base(c.UID_SLA, "SLA summary", "Per model: monitoring freshness, healthy time and incidents.")
         .time("now-30d", "now")
+        .refresh("1h")  # SLA numbers move slowly, and incidents walk each model's whole history
         .with_variable(c.model_variable(multi=True))
         .with_panel(overview())
         .with_row(db.Row("$model").repeat("model"))

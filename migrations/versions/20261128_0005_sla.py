@@ -97,32 +97,37 @@ WHERE r.status = 'succeeded' AND f.status = 'ok'"""
 # Incidents: maximal sequences of drifted windows among a model's successful runs (failed and
 # skipped runs neither extend nor end one). The warning alert fires when one feature drifted in
 # feature_drift_runs successful runs in a row (as store.consecutive_drift counts), the critical
-# one at the first critical run: whichever comes first is the incident's first alert.
+# one at the first critical run: whichever comes first is the incident's first alert. Each CTE
+# is read once and every window is partitioned by model, so PostgreSQL inlines them and pushes
+# a query's `model = ...` down to the runs index instead of walking every model's history.
 SLA_INCIDENTS = """
 WITH seq AS (
   SELECT run_id, model, window_start, window_end, finished_at, drifted, critical,
          row_number() OVER (PARTITION BY model ORDER BY window_end, window_start, run_id) AS n,
          count(*) OVER (PARTITION BY model) AS last_n
   FROM sla_runs WHERE succeeded = 1
-), feature_islands AS (
-  SELECT s.run_id, s.model, s.n, f.feature,
-         s.n - row_number() OVER (PARTITION BY s.model, f.feature ORDER BY s.n) AS island
-  FROM seq s JOIN feature_results f ON f.run_id = s.run_id
-  WHERE f.status = 'ok' AND f.drift_detected
+), features AS (
+  SELECT seq.*, f.feature,
+         n - row_number() OVER (PARTITION BY seq.model, f.feature ORDER BY n) AS feature_island
+  FROM seq LEFT JOIN feature_results f
+    ON f.run_id = seq.run_id AND f.status = 'ok' AND f.drift_detected
 ), streaks AS (
-  SELECT run_id, max(position) AS streak
-  FROM (SELECT run_id, row_number() OVER (PARTITION BY model, feature, island ORDER BY n) AS position
-        FROM feature_islands) positions
-  GROUP BY run_id
-), drifted AS (
-  SELECT s.*, coalesce(k.streak, 0) AS streak,
-         s.n - row_number() OVER (PARTITION BY s.model ORDER BY s.n) AS island
-  FROM seq s LEFT JOIN streaks k ON k.run_id = s.run_id
-  WHERE s.drifted = 1
+  SELECT features.*,
+         CASE WHEN feature IS NULL THEN 0
+              ELSE row_number() OVER (PARTITION BY model, feature, feature_island ORDER BY n) END AS streak
+  FROM features
+), per_run AS (
+  SELECT model, run_id, window_start, window_end, finished_at, drifted, critical, n, last_n,
+         max(streak) AS streak
+  FROM streaks
+  GROUP BY model, run_id, window_start, window_end, finished_at, drifted, critical, n, last_n
+), islands AS (
+  SELECT per_run.*, n - row_number() OVER (PARTITION BY model ORDER BY n) AS island
+  FROM per_run WHERE drifted = 1
 ), positioned AS (
-  SELECT d.*, m.feature_drift_runs,
-         row_number() OVER (PARTITION BY d.model, d.island ORDER BY d.n) AS position
-  FROM drifted d JOIN monitored_models m ON m.model = d.model
+  SELECT islands.*, m.feature_drift_runs,
+         row_number() OVER (PARTITION BY islands.model, island ORDER BY n) AS position
+  FROM islands JOIN monitored_models m ON m.model = islands.model
 ), incidents AS (
   SELECT model,
          max(CASE WHEN position = 1 THEN window_start END) AS onset,
