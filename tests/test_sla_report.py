@@ -158,7 +158,7 @@ def test_weekly_delivery_writes_last_iso_week(sla_engine: Engine, tmp_path: Path
     assert [p.name for p in paths] == ["sla-2026-W06.html", "sla-2026-W06.md", "sla-2026-W06.json"]
     period = json.loads(paths[2].read_text())["period"]
     assert (period["start"], period["end"], period["label"]) == (
-        "2026-02-02T00:00:00+00:00", "2026-02-09T00:00:00+00:00", "1w",
+        "2026-02-02T00:00:00+00:00", "2026-02-09T00:00:00+00:00", "7d",
     )  # fmt: skip
     before = json.loads(deliver_weekly(sla_engine, tmp_path, T0 + 2 * H)[2].read_text())  # week of 26 Jan
     assert [m["freshness"]["expected_windows"] for m in before["models"]] == [0, 0, 0]  # before any window

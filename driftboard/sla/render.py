@@ -16,7 +16,8 @@ FORMATS: tuple[Format, ...] = ("html", "md", "json")
 NO_RESULT, QUIET, NEAR, DRIFTED, SEVERE = "#e5e7eb", "#bbf7d0", "#fde68a", "#fb923c", "#dc2626"
 LEGEND = [("no result", NO_RESULT), ("below 0.8", QUIET), ("0.8 to 1", NEAR), ("drifted", DRIFTED)]
 LEGEND.append(("severe", SEVERE))
-CELL, GAP, LABEL = 14, 2, 120  # heatmap geometry, in SVG user units
+CELL, GAP = 14, 2  # heatmap geometry, in SVG user units
+LABEL_CHARS, CHAR_WIDTH = 24, 6.2  # longer feature names are cut; 11-unit text is ~6.2 per character
 
 
 def pct(value: float | None) -> str:
@@ -72,16 +73,22 @@ def cell_colour(cell: dict[str, Any] | None, severe: float) -> str:
 def heatmap_svg(heat: dict[str, Any], severe: float) -> dict[str, Any]:
     """Positions and colours of the heatmap's cells; the template only draws them."""
     step = CELL + GAP
+    labels = [_label(row["feature"]) for row in heat["rows"]]
+    gutter = round(max(map(len, labels), default=0) * CHAR_WIDTH) + 10
     rows = [
-        {"feature": row["feature"], "y": i * step, "cells": [
-            {"x": LABEL + j * step, "fill": cell_colour(c, severe), "cell": c, "day": heat["days"][j]}
+        {"feature": row["feature"], "label": label, "y": i * step, "cells": [
+            {"x": gutter + j * step, "fill": cell_colour(c, severe), "cell": c, "day": heat["days"][j]}
             for j, c in enumerate(row["cells"])
         ]}
-        for i, row in enumerate(heat["rows"])
+        for i, (row, label) in enumerate(zip(heat["rows"], labels, strict=True))
     ]  # fmt: skip
-    ticks = [{"x": LABEL + j * step, "day": d[5:]} for j, d in enumerate(heat["days"]) if j % 7 == 0]
-    height = len(rows) * step + 16
-    return {"rows": rows, "ticks": ticks, "width": LABEL + len(heat["days"]) * step, "height": height}
+    ticks = [{"x": gutter + j * step, "day": d[5:]} for j, d in enumerate(heat["days"]) if j % 7 == 0]
+    width, height = gutter + len(heat["days"]) * step, len(rows) * step + 16
+    return {"rows": rows, "ticks": ticks, "gutter": gutter, "width": width, "height": height}
+
+
+def _label(feature: str) -> str:
+    return feature if len(feature) <= LABEL_CHARS else feature[: LABEL_CHARS - 1] + "…"
 
 
 def missed_text(missed: list[dict[str, Any]]) -> str:

@@ -31,11 +31,17 @@ def check_models(engine: Engine, wanted: list[str] | None) -> list[str]:
     return list(wanted) if wanted else known
 
 
+def label(period: timedelta) -> str:
+    """'30d' rather than format_duration's '4w2d': periods are read in days."""
+    days, rest = divmod(period, timedelta(days=1))
+    return f"{days}d" if days and not rest else format_duration(period)
+
+
 def make(engine: Engine, request: Request) -> str:
     """The report of (end − period, end]; windows count once due by the time of the call."""
     models = check_models(engine, request.models)
     span = data.Span(request.end - request.period, request.end, datetime.now(UTC))
-    doc = document.build(data.fetch(engine, span, models), span, format_duration(request.period))
+    doc = document.build(data.fetch(engine, span, models), span, label(request.period))
     return render.render(doc, request.fmt)
 
 
