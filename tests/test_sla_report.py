@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from chromium import png_size, screenshot
 from sla_expected import ALPHA, BETA, INCIDENTS
+from sla_history import DAY as DAY_SPAN
 from sla_history import T0, H
 from sqlalchemy import Engine
 
-from driftboard.sla.render import duration, pct, ratio
+from driftboard.sla import document
+from driftboard.sla.data import fetch
+from driftboard.sla.render import duration, pct, ratio, render
 from driftboard.sla.report import deliver_weekly
 from tests.cli_helpers import invoke, store_env
 from tests.conftest import REPO
@@ -162,3 +165,13 @@ def test_weekly_delivery_writes_last_iso_week(sla_engine: Engine, tmp_path: Path
     )  # fmt: skip
     before = json.loads(deliver_weekly(sla_engine, tmp_path, T0 + 2 * H)[2].read_text())  # week of 26 Jan
     assert [m["freshness"]["expected_windows"] for m in before["models"]] == [0, 0, 0]  # before any window
+
+
+def test_html_escapes_what_comes_from_the_data(sla_engine: Engine) -> None:
+    doc = document.build(fetch(sla_engine, DAY_SPAN), DAY_SPAN, "1d")
+    doc["models"][0]["jobs"]["reasons"][0]["reason"] = "<img src=x onerror=alert(1)>"
+    doc["models"][0]["worst_features"][0]["feature"] = "</svg><script>alert(2)</script>"
+    html = render(doc, "html")
+    assert "<img src=x" not in html
+    assert "<script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

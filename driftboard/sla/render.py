@@ -113,7 +113,7 @@ def features_text(worst: list[dict[str, Any]]) -> str:
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("driftboard.sla", "templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(["html.j2"]),  # model names and errors come from data
         undefined=StrictUndefined,  # a typo in a template fails the render, not the reader
         trim_blocks=True,
         lstrip_blocks=True,
