@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy import Connection, Engine, bindparam, select, text
 
 from driftboard.models import MonitoredModel, UTCDateTime
 from driftboard.sla import queries
@@ -59,9 +59,9 @@ def fetch(engine: Engine, span: Span, models: list[str] | None = None) -> dict[s
         return {name: [] for name in QUERIES}
     with engine.connect() as conn:
         return {
-            name: [
-                plain(dict(r))
-                for r in conn.execute(statement(build(dialect, queries.BOUND), name), params).mappings()
-            ]
-            for name, build in QUERIES.items()
+            name: rows(conn, name, build(dialect, queries.BOUND), params) for name, build in QUERIES.items()
         }
+
+
+def rows(conn: Connection, name: str, sql: str, params: dict[str, Any]) -> list[Row]:
+    return [plain(dict(r)) for r in conn.execute(statement(sql, name), params).mappings()]
