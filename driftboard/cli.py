@@ -3,13 +3,17 @@
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from driftboard.settings import get_settings
 from driftboard.specload import LoadedSpec, SpecError, load_specs
+
+if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
+    from driftboard.sla.labels import WindowPerformance
+    from driftboard.sla.report import Request
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Manage the results database schema (Alembic).")
@@ -258,6 +262,92 @@ def demo(
     typer.echo("\n".join(summary(result, settings)))
     if result.tally.failed:
         raise typer.Exit(1)
+
+
+# --- SLA summaries (issue 6): the stakeholders' report, delayed labels ----------------------
+
+report_app = typer.Typer(no_args_is_help=True, help="Reports for people.")
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("sla")
+def report_sla(
+    period: Annotated[str, typer.Option(help="Length of the period, e.g. 7d, 30d, 4w.")] = "30d",
+    model: Annotated[list[str] | None, typer.Option(help="Only this model (repeatable).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, md or json.")] = "html",
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    end: Annotated[str | None, typer.Option(help="End of the period (ISO 8601; default now).")] = None,
+) -> None:
+    """SLA summary per model: freshness, job success, healthy time, incidents, error budgets."""
+    from driftboard.durations import parse_duration
+    from driftboard.sla import render, report
+
+    if fmt not in render.FORMATS:
+        fail(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}", 2)
+    try:
+        length = parse_duration(period)
+    except ValueError as exc:
+        fail(f"--period: {exc}", 2)
+    text = sla_report(report.Request(length, parse_at(end), model, fmt))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out}", highlight=False)
+
+
+def sla_report(request: "Request") -> str:
+    from driftboard import pipeline
+    from driftboard.sla import report
+
+    try:
+        engine = pipeline.open_store(get_settings())
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    try:
+        return report.make(engine, request)
+    except report.ReportError as exc:
+        fail(str(exc), 2)
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def labels(
+    spec: Annotated[Path, typer.Argument(help="Job spec file with a labels: section.")],
+    at: Annotated[str | None, typer.Option(help="As of this time (ISO 8601; default now).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per window.")] = False,
+) -> None:
+    """Compute performance for every window of the lookback whose delayed labels have landed."""
+    (loaded,) = specs_or_exit([spec])
+    for result in refresh_labels(loaded, parse_at(at)):
+        row = {
+            "window_end": result.window.end.isoformat(),
+            "rows": result.n_rows,
+            "labeled": result.n_labeled,
+        }
+        if as_json:
+            typer.echo(json.dumps(row | result.metrics))
+        else:
+            scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
+            typer.echo(f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}")
+
+
+def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":
+    from driftboard import pipeline
+    from driftboard.errors import DataError
+    from driftboard.sla import labels as delayed
+
+    try:
+        engine = pipeline.open_store(get_settings())
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    try:
+        return delayed.refresh(engine, loaded, at)
+    except DataError as exc:
+        fail(str(exc), 1)
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

@@ -126,3 +126,40 @@ class FeatureResult(Base):
     unseen_share: Mapped[float | None] = mapped_column(Float)
 
     run: Mapped[Run] = relationship(back_populates="features")
+
+
+class MonitoredModel(Base):
+    """What the SLA views need to know of a model's spec; upserted with each of its runs.
+
+    The database otherwise knows neither the schedule nor the SLO targets and alert levels.
+    """
+
+    __tablename__ = "monitored_models"
+
+    model: Mapped[str] = mapped_column(String(63), primary_key=True)
+    interval_seconds: Mapped[float] = mapped_column(Float)
+    freshness_target: Mapped[float] = mapped_column(Float)
+    healthy_target: Mapped[float] = mapped_column(Float)
+    severe_drift_ratio: Mapped[float] = mapped_column(Float)
+    drift_share_critical: Mapped[float] = mapped_column(Float)
+    feature_drift_runs: Mapped[int] = mapped_column(Integer)
+    performance_metric: Mapped[str | None] = mapped_column(String(16))
+    performance_threshold: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PerformanceResult(Base):
+    """One performance metric of one window, computed once enough delayed labels landed."""
+
+    __tablename__ = "performance_results"
+    __table_args__ = (UniqueConstraint("model", "window_end", "metric"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(63))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    n_rows: Mapped[int] = mapped_column(Integer)  # predictions in the window
+    n_labeled: Mapped[int] = mapped_column(Integer)  # of which have a label
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

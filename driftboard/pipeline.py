@@ -13,6 +13,7 @@ from driftboard.results import RunOutcome
 from driftboard.runner import evaluate
 from driftboard.schedule import Window, period, window_ending
 from driftboard.settings import Settings
+from driftboard.sla import registry
 from driftboard.specload import LoadedSpec
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def open_store(settings: Settings) -> Engine:
 def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
     outcome = evaluate(loaded, window, settings.reports_dir, settings.keep_reports)
     try:
-        store.save(engine, outcome)
+        store.save(engine, outcome, registry.upserter(loaded.spec))
         if settings.pushgateway_url:
             publish(engine, loaded, outcome, settings.pushgateway_url)
     except SQLAlchemyError as exc:

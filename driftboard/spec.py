@@ -5,7 +5,7 @@ Every field is documented in jobs/README.md; keep the two in step.
 
 import re
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -169,6 +169,42 @@ class Sla(Strict):
     healthy_target: float = Field(0.95, gt=0, le=1)
 
 
+Task = Literal["classification", "regression"]
+Metric = Literal["accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse", "r2"]
+TASK_METRICS: dict[str, tuple[str, ...]] = {
+    "classification": ("accuracy", "precision", "recall", "f1", "roc_auc"),
+    "regression": ("mae", "rmse", "r2"),
+}
+
+
+class Labels(Strict):
+    """Ground truth that lands after the predictions: performance per window (jobs/README.md)."""
+
+    source: DataSource | None = Field(None, description="Labels apart from `current`, joined by event_id.")
+    event_id: str | None = Field(None, description="Column joining `current` rows to `source` rows.")
+    labeled_at: str | None = Field(None, description="Column of `source`: when each label landed.")
+    task: Task = "classification"
+    metric: Metric | None = Field(None, description="What the SLA judges; default f1 or rmse.")
+    threshold: float | None = Field(None, description="Healthy at ≥ this (≤ for mae and rmse).")
+    decision_threshold: float = Field(0.5, description="A numerical score at or above it predicts 1.")
+    min_labeled_share: float = Field(0.9, gt=0, le=1)
+    lookback: Duration = timedelta(days=30)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Labels":
+        if (self.source is None) != (self.event_id is None):
+            raise ValueError("'source' and 'event_id' go together")
+        if self.labeled_at is not None and self.source is None:
+            raise ValueError("'labeled_at' is a column of 'source'")
+        if self.metric is not None and self.metric not in TASK_METRICS[self.task]:
+            raise ValueError(f"metric {self.metric!r} does not apply to {self.task}")
+        return self
+
+    @property
+    def judged_metric(self) -> str:
+        return self.metric or ("f1" if self.task == "classification" else "rmse")
+
+
 class JobSpec(Strict):
     model: str = Field(description="Unique model name: lowercase letters, digits, '.', '_', '-'.")
     description: str = ""
@@ -182,6 +218,7 @@ class JobSpec(Strict):
     drift: Drift = Drift()
     alerts: Alerts = Alerts()
     sla: Sla = Sla()
+    labels: Labels | None = None
 
     @field_validator("model")
     @classmethod
@@ -198,7 +235,16 @@ class JobSpec(Strict):
             raise ValueError(f"drift.per_column names undeclared columns: {', '.join(unknown)}")
         for column, column_type in scored.items():
             _check_choice(column, column_type, self.drift.choice_for(column, column_type))
+        if self.labels is not None:
+            _check_labels(self.columns, self.labels)
         return self
+
+
+def _check_labels(columns: Columns, labels: Labels) -> None:
+    if columns.target is None or columns.prediction is None:
+        raise ValueError("labels need columns.target and columns.prediction")
+    if labels.judged_metric == "roc_auc" and columns.prediction.type != "numerical":
+        raise ValueError("roc_auc needs a numerical prediction (a score)")
 
 
 def _check_choice(column: str, column_type: stattests.ColumnType, choice: "TestChoice") -> None:

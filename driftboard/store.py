@@ -1,5 +1,6 @@
 """Write a run and its features in one transaction; a re-run replaces its window."""
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 
@@ -52,9 +53,12 @@ def to_row(outcome: RunOutcome) -> Run:
     return run
 
 
-def save(engine: Engine, outcome: RunOutcome) -> int:
-    """Replace any earlier result for the same model and window, atomically."""
+def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | None = None) -> int:
+    """Replace any earlier result for the same model and window, atomically; `also` writes
+    more in the same transaction (the model's SLA registration, driftboard.sla.registry)."""
     with Session(engine) as session, session.begin():
+        if also is not None:
+            also(session)
         session.execute(
             delete(Run).where(
                 Run.model == outcome.model,

@@ -11,6 +11,10 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds a table under a temporary name and renames it back; SQLite
+        # ≥ 3.26 refuses that rename while a view (0005's SLA views) names the table.
+        connection.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -8,6 +8,8 @@ need_apt=()
 for bin in prometheus promtool prometheus-pushgateway prometheus-alertmanager amtool; do
   command -v "$bin" >/dev/null || need_apt=(prometheus prometheus-pushgateway prometheus-alertmanager)
 done
+# Headless Chromium renders the SLA report in its tests.
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   # Installing must not start the daemons (they would grab ports and persist data).
   if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi

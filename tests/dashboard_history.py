@@ -8,18 +8,22 @@ Hourly windows ending T0+1h … T0+48h; the dashboards are queried over [T0, T0+
 - ltv: 48 runs, the latest failed: failing.
 - pricing: 48 runs, the latest with 2 of 3 features drifted: critical.
 - CRAFTED (a model literally named like an injection): 2 quiet runs: ok.
+Every model is registered for the SLA views as hourly with the default targets.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from driftboard import store
 from driftboard.dashboards.macros import QueryRange
 from driftboard.reports import relative_path
 from driftboard.results import FeatureOutcome, RunOutcome
 from driftboard.schedule import Window
+from driftboard.sla import registry
+from driftboard.spec import JobSpec
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -109,6 +113,24 @@ def seed(engine: Engine) -> None:
     for history in HISTORIES:
         for run in history.runs:
             store.save(engine, outcome(history, run))
+    with Session(engine) as session, session.begin():  # what each run's pipeline would register
+        for history in HISTORIES:
+            registry.upsert(session, registry.registration(hourly(history.model)))
+
+
+def hourly(model: str) -> JobSpec:
+    """A spec registering the model as the runs above were made: hourly, default targets."""
+    source = {"path": "unused.csv"}
+    return JobSpec.model_validate(
+        {
+            "model": "x",
+            "schedule": {"interval": "1h"},
+            "timestamp_column": "t",
+            "reference": source,
+            "current": source,
+            "columns": {"numerical": ["income"]},
+        }
+    ).model_copy(update={"model": model})  # CRAFTED is no valid model name; the store takes it
 
 
 def runs_of(model: str, succeeded_only: bool = False) -> list[int]:

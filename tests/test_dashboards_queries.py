@@ -26,6 +26,7 @@ VARIABLES: dict[str, dict[str, Value]] = {
     "driftboard-heatmap": {"model": "churn", "feature": CHURN_FEATURES},
     "driftboard-feature": {"model": "churn", "feature": ["income", "plan"]},
     "driftboard-job-health": {"model": MODELS},
+    "driftboard-sla": {"model": MODELS},
 }
 RUNS = 48 + 12 + 48 + 48 + 2  # every run of every model in the range
 SUCCEEDED = RUNS - 2  # churn's run 20 and ltv's run 48 failed
@@ -110,6 +111,50 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], int]] = {
         2,
     ),
     ("driftboard-job-health", "panel Failed share of runs"): (["model", "failed_share"], 5),
+    # SLA numbers are checked one by one on sla_history (test_sla_dashboard.py); here their shape.
+    ("driftboard-sla", "variable model"): (["model"], 5),
+    ("driftboard-sla", "panel SLOs per model"): (
+        [
+            "model",
+            "on_time_share",
+            "freshness_target",
+            "freshness_budget_left",
+            "coverage",
+            "success_rate",
+            "healthy_share",
+            "healthy_target",
+            "healthy_budget_left",
+            "incidents",
+            "open_incidents",
+            "mttd_seconds",
+            "mttr_seconds",
+        ],
+        5,
+    ),
+    ("driftboard-sla", "panel SLOs of $model"): (["model", "slo", "achieved", "target", "budget_left"], 10),
+    ("driftboard-sla", "panel Runs succeeded"): (["model", "success_rate"], 5),
+    ("driftboard-sla", "panel Incidents"): (["model", "incidents"], 5),
+    ("driftboard-sla", "panel MTTD"): (["model", "mttd_seconds"], 5),
+    ("driftboard-sla", "panel MTTR"): (["model", "mttr_seconds"], 5),
+    ("driftboard-sla", "panel Incident timeline"): (
+        [
+            "model",
+            "onset",
+            "detected_at",
+            "alerted_at",
+            "ended_at",
+            "windows",
+            "critical_windows",
+            "mttd_seconds",
+            "mttr_seconds",
+        ],
+        2,  # churn's income drift from run 30 and pricing's critical run 48, both still open
+    ),
+    ("driftboard-sla", "panel Worst features"): (
+        ["model", "rank", "feature", "drifted_windows", "windows", "worst_ratio"],
+        5 + 2 + 2 + 3 + 2,  # every feature of each model: none has more than five
+    ),
+    ("driftboard-sla", "panel Why runs did not succeed"): (["model", "status", "reason", "runs"], 2),
 }
 
 

@@ -102,7 +102,10 @@ def test_exactly_the_dashboard_tables_are_granted(admin: Engine) -> None:
             ),
             {"r": ROLE},
         ).all()
-        assert sorted(grants) == [("feature_results", "SELECT"), ("runs", "SELECT")]
+        views = ["sla_feature_windows", "sla_incidents", "sla_models", "sla_runs"]  # migration 0005
+        assert sorted(grants) == sorted(
+            [("feature_results", "SELECT"), ("runs", "SELECT")] + [(v, "SELECT") for v in views]
+        )
         assert conn.scalar(text("SELECT has_schema_privilege(:r, 'public', 'CREATE')"), {"r": ROLE}) is False
         attributes = conn.execute(
             text("SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = :r"),

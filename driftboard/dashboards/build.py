@@ -8,7 +8,7 @@ from pathlib import Path
 from grafana_foundation_sdk.builders.dashboard import Dashboard
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
-from driftboard.dashboards import feature, heatmap, job_health, overview, sqlquery
+from driftboard.dashboards import feature, heatmap, job_health, overview, sla, sqlquery
 
 # File name → builder. The file names are what Grafana's file provider loads.
 DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
@@ -16,6 +16,7 @@ DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
     "driftboard-heatmap.json": heatmap.build,
     "driftboard-feature.json": feature.build,
     "driftboard-job-health.json": job_health.build,
+    "driftboard-sla.json": sla.build,
 }
 GENERATED = Path("dashboards/generated")  # relative to the repository root, like jobs/
 # Where compose mounts GENERATED inside Grafana (provisioning/dashboards/driftboard.yaml).

@@ -22,6 +22,7 @@ DATASOURCE_UIDS = {POSTGRES_UID: PLUGIN_ID, PROMETHEUS_UID: "prometheus", ALERTM
 # Alert links already point at these uids (alerting/config.yml); never rename them.
 UID_OVERVIEW, UID_HEATMAP, UID_FEATURE = "driftboard-overview", "driftboard-heatmap", "driftboard-feature"
 UID_JOB_HEALTH = "driftboard-job-health"
+UID_SLA = "driftboard-sla"
 
 # The defaults of alerting/config.yml. The database does not record a job's per-model
 # overrides, so the SQL panels colour by these defaults while the alerts use the overrides.

@@ -1,0 +1,128 @@
+"""Delayed labels: each window's performance, once enough of its predictions have a label.
+
+Labels come from the target column of `current` (null until filled), or from a separate
+`labels.source` joined by `labels.event_id`. `refresh` looks back `labels.lookback` from now,
+recomputes every window whose labelled share reached `labels.min_labeled_share`, and replaces
+its stored metrics: labels landing later improve a window's numbers at the next refresh
+(`driftboard labels SPEC`, from cron or the scheduler), and the SLA views read the newest.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+
+from driftboard import sources
+from driftboard.errors import DataError
+from driftboard.models import PerformanceResult
+from driftboard.schedule import Window, ticks_between, window_ending
+from driftboard.sla import registry
+from driftboard.sla.performance import performance
+from driftboard.spec import Labels
+from driftboard.specload import LoadedSpec
+from driftboard.window import select_window, to_utc
+
+
+@dataclass(frozen=True)
+class WindowPerformance:
+    window: Window
+    n_rows: int
+    n_labeled: int
+    metrics: dict[str, float]
+
+
+def settings(loaded: LoadedSpec) -> Labels:
+    if loaded.spec.labels is None:
+        raise DataError(f"{loaded.path}: the spec has no labels: section")
+    return loaded.spec.labels
+
+
+def predictions(loaded: LoadedSpec, span: Window, as_of: datetime) -> pd.DataFrame:
+    """Rows of `span`, sorted by time: at, prediction, target (NaN while unlabelled)."""
+    spec, labels = loaded.spec, settings(loaded)
+    assert spec.columns.prediction is not None and spec.columns.target is not None  # validated
+    frame = select_window(
+        sources.load(spec.current, loaded.base_dir, span), spec.timestamp_column, spec.timestamp_timezone,
+        span, "current data",
+    )  # fmt: skip
+    if labels.source is not None:
+        frame = _join(frame, loaded, span, as_of)
+    _require(frame, [spec.columns.prediction.name, spec.columns.target], "current data")
+    at = to_utc(frame[spec.timestamp_column], spec.timestamp_column, spec.timestamp_timezone, "current data")
+    out = pd.DataFrame(
+        {"at": at, "prediction": frame[spec.columns.prediction.name], "target": frame[spec.columns.target]}
+    )
+    return out.sort_values("at", kind="stable").reset_index(drop=True)
+
+
+def _join(frame: pd.DataFrame, loaded: LoadedSpec, span: Window, as_of: datetime) -> pd.DataFrame:
+    """Attach the latest label per event that had landed by `as_of` (a correction wins)."""
+    labels, target = settings(loaded), loaded.spec.columns.target
+    assert labels.source is not None and labels.event_id is not None and target is not None
+    found = sources.load(labels.source, loaded.base_dir, span)
+    _require(found, [labels.event_id, target, *([labels.labeled_at] if labels.labeled_at else [])], "labels")
+    if labels.labeled_at:
+        landed = to_utc(found[labels.labeled_at], labels.labeled_at, loaded.spec.timestamp_timezone, "labels")
+        found = found.loc[(landed <= as_of).to_numpy()].assign(_landed=landed)
+        found = found.sort_values("_landed", kind="stable")
+    found = found.drop_duplicates(labels.event_id, keep="last")[[labels.event_id, target]]
+    _require(frame, [labels.event_id], "current data")
+    return frame.drop(columns=[target], errors="ignore").merge(found, on=labels.event_id, how="left")
+
+
+def _require(frame: pd.DataFrame, columns: list[str], label: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{label}: column {', '.join(map(repr, missing))} is missing")
+
+
+def evaluate(loaded: LoadedSpec, windows: list[Window], as_of: datetime) -> list[WindowPerformance]:
+    """The windows whose labelled share reached min_labeled_share, with their metrics."""
+    if not windows:
+        return []
+    labels, prediction = settings(loaded), loaded.spec.columns.prediction
+    assert prediction is not None
+    rows = predictions(loaded, Window(min(w.start for w in windows), max(w.end for w in windows)), as_of)
+    results = []
+    for window in windows:
+        lo, hi = rows["at"].searchsorted([window.start, window.end], side="left")
+        inside = rows.iloc[lo:hi]
+        labelled = inside[inside["target"].notna()]
+        if len(inside) and len(labelled) >= labels.min_labeled_share * len(inside):
+            scores = performance(
+                labelled["target"], labelled["prediction"], labels, prediction.type == "numerical"
+            )
+            results.append(WindowPerformance(window, len(inside), len(labelled), scores))
+    return results
+
+
+def store(engine: Engine, loaded: LoadedSpec, results: list[WindowPerformance], now: datetime) -> None:
+    """Replace the windows' metrics, and register the model, in one transaction."""
+    model = loaded.spec.model
+    with Session(engine) as session, session.begin():
+        registry.upsert(session, registry.registration(loaded.spec, now))
+        for result in results:
+            session.execute(
+                delete(PerformanceResult).where(
+                    PerformanceResult.model == model, PerformanceResult.window_end == result.window.end
+                )
+            )
+            session.add_all(
+                PerformanceResult(
+                    model=model, window_start=result.window.start, window_end=result.window.end,
+                    metric=name, value=value, n_rows=result.n_rows, n_labeled=result.n_labeled,
+                    computed_at=now,
+                )
+                for name, value in result.metrics.items()
+            )  # fmt: skip
+
+
+def refresh(engine: Engine, loaded: LoadedSpec, now: datetime | None = None) -> list[WindowPerformance]:
+    """Recompute and store every window of the lookback whose labels have landed."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    ticks = ticks_between(loaded.spec, now - settings(loaded).lookback, now)
+    results = evaluate(loaded, [window_ending(loaded.spec, t) for t in ticks], now)
+    store(engine, loaded, results, now)
+    return results
