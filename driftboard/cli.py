@@ -251,7 +251,7 @@ def demo(
     """Generate a month of a churn model's traffic with a known drift onset, backfill it, summarize it."""
     from driftboard import backfill as bf
     from driftboard import pipeline
-    from driftboard.demorun import run_demo, summary
+    from driftboard.demorun import run_demo, summary, write_sla_report
 
     settings = get_settings()
     try:
@@ -259,7 +259,9 @@ def demo(
             result = run_demo(folder, parse_at(end, "--end"), settings, progress)
     except pipeline.StoreError as exc:
         fail(str(exc), 3)
-    typer.echo("\n".join(summary(result, settings)))
+    embedded = settings.database_url.get_secret_value().startswith("sqlite")
+    sla_path = write_sla_report(result, settings, folder) if embedded else None  # compose has Grafana
+    typer.echo("\n".join(summary(result, settings, sla_path)))
     if result.tally.failed:
         raise typer.Exit(1)
 

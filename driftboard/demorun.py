@@ -60,7 +60,19 @@ def _mark(drifted: bool, nulls: float) -> str:
     return "█" if drifted else "▒" if nulls > 0.2 else "·"
 
 
-def summary(result: DemoResult, settings: Settings) -> list[str]:
+def write_sla_report(result: DemoResult, settings: Settings, folder: Path) -> Path:
+    """The month's SLA summary as one self-contained HTML file next to the demo's data."""
+    from driftboard.sla import report
+
+    engine = db.make_engine(settings.database_url.get_secret_value())
+    request = report.Request(timedelta(days=result.story.days), result.story.end, [demo.MODEL], "html")
+    path = folder / "sla-report.html"
+    path.write_text(report.make(engine, request), encoding="utf-8")
+    engine.dispose()
+    return path
+
+
+def summary(result: DemoResult, settings: Settings, sla_path: Path | None) -> list[str]:
     story, spec = result.story, result.loaded
     engine = db.make_engine(settings.database_url.get_secret_value())
     grid = daily_grid(engine, story)
@@ -74,6 +86,7 @@ def summary(result: DemoResult, settings: Settings) -> list[str]:
         f"{demo.NULL_BURST_FEATURE} loses half its values on day 25.",
         "Where to look next:",
         f"  driftboard run {spec.path} --at {story.end.isoformat()}   # the last window, feature by feature",
-        f"  Evidently reports of the drifted windows: {settings.reports_dir / spec.spec.model}/",
+        f"  Evidently report of the last window: {settings.reports_dir / spec.spec.model}/",
+        *([f"  SLA report of the month: {sla_path}"] if sla_path else []),
         f"  Grafana (docker compose up -d): the Drift heatmap dashboard, model {demo.MODEL}",
     ]

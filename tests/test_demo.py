@@ -140,6 +140,9 @@ def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
     done = run_demo(f"sqlite:///{tmp_path / 'driftboard.db'}", tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "demo-churn: 120 windows: 120 succeeded, 0 failed" in done.stdout
+    report = tmp_path / "demo" / "sla-report.html"
+    assert f"  SLA report of the month: {report}" in done.stdout
+    assert "demo-churn" in report.read_text()
     grid = {
         line.split()[0]: line.split()[1]
         for line in done.stdout.splitlines()
