@@ -65,8 +65,8 @@ def standard_router(registry: CollectorRegistry, check: HealthCheck) -> Router:
     return router
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True  # a slow client never holds up shutdown
+class ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True  # a slow client or download never holds up shutdown
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -76,7 +76,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 class HttpServer:
     def __init__(self, host: str, port: int, app: WSGIApp) -> None:
-        self.server = make_server(host, port, app, _ThreadingServer, _QuietHandler)
+        self.server = make_server(host, port, app, ThreadingServer, _QuietHandler)
         self.thread = threading.Thread(target=self.server.serve_forever, name="http", daemon=True)
 
     @property

@@ -1,21 +1,21 @@
 """Serve the reports directory read-only over HTTP, for the dashboards' report links.
 
-A WSGI app, so the scheduler's HTTP server can mount it under MOUNT next to /metrics
-(`mount(MOUNT, ReportApp(dir), other_app)`), and `driftboard serve-reports` can run it
-alone. It serves only regular files below the directory with a known type; it refuses
-`..`, absolute paths, symlinks leading out of the directory, and every method but
-GET and HEAD (HEAD is GET without the body: read-only too, and what link checkers use).
+A WSGI app, so the scheduler's HTTP server (driftboard.httpd) can mount it under MOUNT next
+to /metrics, and `driftboard serve-reports` can run it alone behind the same Router. It
+serves only regular files below the directory with a known type; it refuses `..`, absolute
+paths, symlinks leading out of the directory, and every method but GET and HEAD (HEAD is
+GET without the body: read-only too, and what link checkers use).
 """
 
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from socketserver import ThreadingMixIn
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, quote
 from wsgiref.simple_server import WSGIServer, make_server
 
+from driftboard.httpd import Router, ThreadingServer
 from driftboard.reports import relative_path
 from driftboard.schedule import Window
 
@@ -25,7 +25,6 @@ TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json"}
 CHUNK = 64 * 1024
 
 StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 class ReportApp:
@@ -112,27 +111,12 @@ def _chunks(handle: BinaryIO) -> Iterator[bytes]:
             yield chunk
 
 
-def mount(prefix: str, inner: WSGIApp, fallback: WSGIApp) -> WSGIApp:
-    """Route `prefix` and everything below it to `inner` (prefix moved to SCRIPT_NAME)."""
-
-    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path != prefix and not path.startswith(prefix + "/"):
-            return fallback(environ, start_response)
-        inner_environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + prefix}
-        inner_environ["PATH_INFO"] = path[len(prefix) :]
-        return inner(inner_environ, start_response)
-
-    return app
-
-
-def not_found(_environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    return _reply(start_response, "404 Not Found", "not found")
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True  # a slow download must not keep the process from exiting
+def report_router(root: Path) -> Router:
+    """MOUNT and everything below it to the reports; any other path is not found."""
+    router = Router()
+    router.mount(f"{MOUNT}/", ReportApp(root))
+    return router
 
 
 def make_report_server(root: Path, host: str, port: int) -> WSGIServer:
-    return make_server(host, port, mount(MOUNT, ReportApp(root), not_found), server_class=_ThreadingServer)
+    return make_server(host, port, report_router(root), server_class=ThreadingServer)

@@ -16,7 +16,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from driftboard.cli import serve_reports
-from driftboard.reportserver import DEFAULT_PORT, MOUNT, ReportApp, make_report_server, mount, not_found
+from driftboard.reportserver import DEFAULT_PORT, MOUNT, ReportApp, make_report_server, report_router
 
 REPORT = "churn/20260102T180000Z.html"
 WINDOW_END_MS = int(datetime(2026, 1, 2, 18, tzinfo=UTC).timestamp() * 1000)
@@ -101,7 +101,7 @@ def test_follows_a_symlink_that_stays_inside(reports: Path) -> None:
 
 
 def test_window_link_redirects_to_the_report(reports: Path) -> None:
-    app = mount(MOUNT, ReportApp(reports), not_found)
+    app = report_router(reports)
     status, headers, _ = call(app, f"{MOUNT}/", query=f"model=churn&window_end={WINDOW_END_MS}")
     assert status == "302 Found"
     assert headers["Location"] == f"{MOUNT}/{REPORT}"
@@ -122,7 +122,7 @@ def test_window_link_without_a_kept_report_is_not_found(reports: Path, query: st
 
 
 def test_mount_routes_only_its_prefix(reports: Path) -> None:
-    app = mount(MOUNT, ReportApp(reports), not_found)
+    app = report_router(reports)
     assert call(app, f"{MOUNT}/{REPORT}")[2] == BODY
     assert call(app, "/metrics")[0].startswith("404")
     assert call(app, f"{MOUNT}x/{REPORT}")[0].startswith("404")
