@@ -1,5 +1,6 @@
 """Connections to the results store and its schema, managed only through Alembic."""
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,19 @@ def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def full_disk_hint(url: str) -> str:
+    """SQLite reports a full disk as a vague "disk I/O error": say which filesystem is full."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return ""
+    folder = Path(parsed.database).resolve().parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    return f" (the filesystem of {folder} is full: {free} bytes free)" if free < 1024 * 1024 else ""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

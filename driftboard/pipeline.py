@@ -29,7 +29,8 @@ def open_store(settings: Settings) -> Engine:
     try:
         db.ensure_schema(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot reach the results database: {describe_db_error(exc)}") from None
+        reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
+        raise StoreError(f"cannot reach the results database: {reason}") from None
     except db.SchemaNotCurrent as exc:
         raise StoreError(str(exc)) from None
     return engine
@@ -42,7 +43,8 @@ def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Set
         if settings.pushgateway_url:
             publish(engine, loaded, outcome, settings.pushgateway_url)
     except SQLAlchemyError as exc:
-        raise StoreError(f"could not store the run: {describe_db_error(exc)}") from None
+        reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
+        raise StoreError(f"could not store the run: {reason}") from None
     return outcome
 
 
