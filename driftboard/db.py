@@ -9,14 +9,32 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class SchemaNotCurrent(RuntimeError):
     """The database is behind the code's migrations."""
 
 
+class BadUrl(ValueError):
+    """A database URL that does not parse. The message never repeats the URL or the parser's
+    words: `driver://user:secret/db` (no host) makes SQLAlchemy say "invalid literal for
+    int() with base 10: 'secret'", the password read as a port."""
+
+
+URL_FORM = "not a valid SQLAlchemy URL (the form is dialect+driver://user:password@host:port/database)"
+
+
+def parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise BadUrl(URL_FORM) from None
+
+
 def make_engine(url: str) -> Engine:
+    parse_url(url)
     engine = create_engine(url, pool_pre_ping=True)
     if make_url(url).get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

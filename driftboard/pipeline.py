@@ -25,7 +25,7 @@ class StoreError(RuntimeError):
 
 def open_store(settings: Settings) -> Engine:
     """Connect and check the schema before any work, so a run never computes for nothing."""
-    engine = db.make_engine(settings.database_url.get_secret_value())
+    engine = _engine(settings)
     try:
         db.ensure_schema(engine)
     except SQLAlchemyError as exc:
@@ -34,6 +34,13 @@ def open_store(settings: Settings) -> Engine:
     except db.SchemaNotCurrent as exc:
         raise StoreError(str(exc)) from None
     return engine
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        return db.make_engine(settings.database_url.get_secret_value())
+    except db.BadUrl as exc:
+        raise StoreError(f"DRIFTBOARD_DATABASE_URL is {exc}") from None
 
 
 def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
@@ -74,7 +81,7 @@ def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunOutcome
 
 
 def migrate(settings: Settings, direction: str, revision: str) -> str:
-    engine = db.make_engine(settings.database_url.get_secret_value())
+    engine = _engine(settings)
     try:
         (db.upgrade if direction == "upgrade" else db.downgrade)(engine, revision)
         return f"database at revision {db.current_revision(engine) or 'base (empty)'}"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
+from driftboard.db import BadUrl, parse_url
 from driftboard.durations import format_duration
 from driftboard.errors import DataError, SourceUnavailable, describe_db_error
 from driftboard.schedule import Window
@@ -71,8 +71,13 @@ def _engine(source: SqlSource) -> Engine:
     """PostgreSQL enforces the statement timeout itself (libpq passes `options` at connect),
     so a stuck query ends even if this process is busy; other databases get no timeout."""
     url = resolve_url(source)
+    try:
+        parsed = parse_url(url)
+    except BadUrl as exc:
+        where = f"in {source.url_env}" if source.url_env else "in the spec"
+        raise DataError(f"source URL {where} is {exc}") from None
     args = {}
-    if make_url(url).get_backend_name() == "postgresql":
+    if parsed.get_backend_name() == "postgresql":
         milliseconds = int(source.statement_timeout.total_seconds() * 1000)
         args["options"] = f"-c statement_timeout={milliseconds}"
     return create_engine(url, pool_pre_ping=True, connect_args=args)
