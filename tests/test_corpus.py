@@ -172,3 +172,8 @@ def _check_recorded(url: str, expect: dict[str, Any]) -> None:
 
 def test_the_corpus_is_large_enough() -> None:
     assert len(CASES) >= 25
+
+
+def test_every_case_is_listed_in_reliability_md() -> None:
+    table = (CORPUS.parent.parent / "RELIABILITY.md").read_text()
+    assert [c.name for c in CASES if f"| {c.name} |" not in table] == []
