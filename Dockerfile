@@ -1,14 +1,15 @@
-# The driftboard image: the same package the tests install (`pip install .`), one console
+# The driftboard image: the same package the tests install (`pip install .`, locked), one console
 # command as the entry point. Build: docker build -t driftboard .
 FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY driftboard ./driftboard
 COPY migrations ./migrations
-RUN pip install .
+# Under the pins of requirements.lock: the versions CI tested and scripts/audit.sh audits.
+RUN pip install --constraint requirements.lock .
 
 # Job specs and example data are mounted by docker-compose.yml; reports live on a volume.
 RUN useradd --system --uid 10001 --home-dir /var/lib/driftboard --create-home driftboard \

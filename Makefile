@@ -25,7 +25,13 @@ check-generated: ## Fail if generated files are stale
 test: ## The full test suite with its own set-up (what CI runs)
 	scripts/test.sh
 
+lock: ## Regenerate requirements.lock from .venv
+	scripts/lock.sh
+
+audit: ## pip-audit the locked dependencies (needs an advisory database online; RELIABILITY.md)
+	scripts/audit.sh
+
 bench: ## Benchmarks (see BENCHMARKS.md)
 	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/[a-z]*.py; do python $$b; done
 
-.PHONY: help setup fmt lint generate check-generated test bench
+.PHONY: help setup fmt lint generate check-generated test lock audit bench

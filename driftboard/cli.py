@@ -151,7 +151,7 @@ def db_grant_grafana() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from driftboard import grafana_role
-    from driftboard.db import make_engine
+    from driftboard.db import BadUrl, make_engine
     from driftboard.errors import describe_db_error
 
     try:
@@ -162,6 +162,8 @@ def db_grant_grafana() -> None:
         fail(str(exc), 2)
     except SQLAlchemyError as exc:  # the driver's message only: never the URL and its password
         fail(describe_db_error(exc), 3)
+    except BadUrl as exc:
+        fail(f"DRIFTBOARD_DATABASE_URL is {exc}", 3)
     typer.echo(f"password of role {grafana_role.ROLE} set (stored as a SCRAM-SHA-256 verifier)")
 
 

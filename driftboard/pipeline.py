@@ -25,14 +25,22 @@ class StoreError(RuntimeError):
 
 def open_store(settings: Settings) -> Engine:
     """Connect and check the schema before any work, so a run never computes for nothing."""
-    engine = db.make_engine(settings.database_url.get_secret_value())
+    engine = _engine(settings)
     try:
         db.ensure_schema(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot reach the results database: {describe_db_error(exc)}") from None
+        reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
+        raise StoreError(f"cannot reach the results database: {reason}") from None
     except db.SchemaNotCurrent as exc:
         raise StoreError(str(exc)) from None
     return engine
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        return db.make_engine(settings.database_url.get_secret_value())
+    except db.BadUrl as exc:
+        raise StoreError(f"DRIFTBOARD_DATABASE_URL is {exc}") from None
 
 
 def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
@@ -42,7 +50,8 @@ def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Set
         if settings.pushgateway_url:
             publish(engine, loaded, outcome, settings.pushgateway_url)
     except SQLAlchemyError as exc:
-        raise StoreError(f"could not store the run: {describe_db_error(exc)}") from None
+        reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
+        raise StoreError(f"could not store the run: {reason}") from None
     return outcome
 
 
@@ -72,7 +81,7 @@ def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunOutcome
 
 
 def migrate(settings: Settings, direction: str, revision: str) -> str:
-    engine = db.make_engine(settings.database_url.get_secret_value())
+    engine = _engine(settings)
     try:
         (db.upgrade if direction == "upgrade" else db.downgrade)(engine, revision)
         return f"database at revision {db.current_revision(engine) or 'base (empty)'}"

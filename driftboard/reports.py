@@ -1,5 +1,6 @@
 """Evidently HTML reports on disk, under the reports directory, one per kept run."""
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,12 @@ def save(snapshot: Any, reports_dir: Path, model: str, window: Window) -> str:
     target = reports_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".html.partial")
-    snapshot.save_html(str(partial))
-    os.replace(partial, target)
+    try:
+        snapshot.save_html(str(partial))
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # a full disk must not keep half a report
+            partial.unlink(missing_ok=True)
+        # A failed write names no file ("No space left on device"): name the report.
+        raise OSError(exc.errno, exc.strerror, exc.filename or str(target)) from None
     return relative.as_posix()

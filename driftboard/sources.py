@@ -5,9 +5,11 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
+from driftboard.db import BadUrl, parse_url
+from driftboard.durations import format_duration
 from driftboard.errors import DataError, SourceUnavailable, describe_db_error
 from driftboard.schedule import Window
 from driftboard.spec import DataSource, SqlSource
@@ -54,24 +56,50 @@ def load_sql(source: SqlSource, window: Window | None) -> pd.DataFrame:
     missing = wanted - set(bounds)
     if missing:
         raise DataError(f"query uses unknown parameters: {', '.join(sorted(':' + m for m in missing))}")
-    engine = create_engine(resolve_url(source), pool_pre_ping=True)
+    engine = _engine(source)
     try:
         with engine.connect() as conn:
             result = conn.execute(query, {k: bounds[k] for k in wanted})
             return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
     except SQLAlchemyError as exc:
-        raise _classify(exc) from None
+        raise _classify(exc, source) from None
     finally:
         engine.dispose()
 
 
-def _classify(exc: SQLAlchemyError) -> DataError:
+def _engine(source: SqlSource) -> Engine:
+    """PostgreSQL enforces the statement timeout itself (libpq passes `options` at connect),
+    so a stuck query ends even if this process is busy; other databases get no timeout."""
+    url = resolve_url(source)
+    try:
+        parsed = parse_url(url)
+    except BadUrl as exc:
+        where = f"in {source.url_env}" if source.url_env else "in the spec"
+        raise DataError(f"source URL {where} is {exc}") from None
+    args = {}
+    if parsed.get_backend_name() == "postgresql":
+        milliseconds = int(source.statement_timeout.total_seconds() * 1000)
+        args["options"] = f"-c statement_timeout={milliseconds}"
+    return create_engine(url, pool_pre_ping=True, connect_args=args)
+
+
+def _timed_out(exc: SQLAlchemyError) -> bool:
+    # 57014 is also an administrator's pg_cancel_backend: only the timeout names the setting.
+    if not isinstance(exc, DBAPIError):
+        return False
+    return getattr(exc.orig, "pgcode", None) == "57014" and "statement timeout" in str(exc.orig)
+
+
+def _classify(exc: SQLAlchemyError, source: SqlSource) -> DataError:
     """Lost or refused connections are worth retrying; a bad query or table is not.
 
     SQLite reports both a missing table and a locked file as OperationalError, so the
     class alone cannot tell: SQLAlchemy's disconnect detection and the connect phase can.
     """
     reason = describe_db_error(exc)
+    if _timed_out(exc):  # permanent: the same query on the same window would time out again
+        limit = format_duration(source.statement_timeout)
+        return DataError(f"source query exceeded sql.statement_timeout ({limit}): {reason}")
     connecting = isinstance(exc, OperationalError | InterfaceError) and exc.statement is None
     if connecting or getattr(exc, "connection_invalidated", False):
         return SourceUnavailable(f"source database unavailable: {reason}")

@@ -65,6 +65,9 @@ class SqlSource(Strict):
     url_env: str | None = Field(None, description="Environment variable holding the SQLAlchemy URL.")
     url: str | None = Field(None, description="Literal URL; never put a password here.")
     query: str
+    # A runaway query must not hold a worker (and its window lock) for hours: on PostgreSQL
+    # the server cancels it, and the run fails with a reason naming this setting.
+    statement_timeout: Duration = Field(timedelta(minutes=5), description="Longest one query may run.")
 
     @model_validator(mode="after")
     def _one_url(self) -> "SqlSource":

@@ -26,4 +26,5 @@ pg_isready -h 127.0.0.1 -p 5432
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+# Under the pins of requirements.lock (scripts/lock.sh): what CI tests is what the image ships.
+.venv/bin/python -m pip install -q --constraint requirements.lock -e '.[dev]'

@@ -178,13 +178,19 @@ class Cluster:
     """A throwaway PostgreSQL server of the test's own (initdb/pg_ctl as the postgres user),
     to stop at will: stopping the machine's shared server would break everyone's tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None) -> None:
+        """With a password, every login is checked (scram-sha-256) as on a real server."""
         self.root = Path(tempfile.mkdtemp(prefix="driftboard-pg-"))
         user = pwd.getpwnam("postgres")
         os.chown(self.root, user.pw_uid, user.pw_gid)
         self.port = free_port()
-        self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
-        self.pg(PG_BIN / "initdb", "-D", self.root / "data", "-A", "trust", "-U", "postgres", "--no-sync")
+        login = f"postgres:{password}" if password else "postgres"
+        self.url = f"postgresql+psycopg2://{login}@127.0.0.1:{self.port}/postgres"
+        auth = ["-A", "trust"]
+        if password:
+            (self.root / "pwfile").write_text(password)
+            auth = ["-A", "scram-sha-256", f"--pwfile={self.root / 'pwfile'}"]
+        self.pg(PG_BIN / "initdb", "-D", self.root / "data", *auth, "-U", "postgres", "--no-sync")
 
     def pg(self, *args: object) -> None:
         command = ["runuser", "-u", "postgres", "--", *map(str, args)]

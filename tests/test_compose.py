@@ -117,7 +117,7 @@ def test_named_volumes_for_state(compose: dict[str, Any]) -> None:
 def test_dockerfile_installs_this_package_with_its_entry_point() -> None:
     dockerfile = (REPO / "Dockerfile").read_text()
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    assert "RUN pip install .\n" in dockerfile
+    assert "RUN pip install --constraint requirements.lock .\n" in dockerfile
     assert re.search(r"^FROM python:3\.11\.\d+-slim-bookworm$", dockerfile, flags=re.M)
     assert project["requires-python"] == ">=3.11"
     ((command, target),) = project["scripts"].items()
