@@ -128,6 +128,20 @@ def test_grafana_reads_through_the_partitioned_table(old_store: Engine) -> None:
         conn.rollback()
 
 
+def test_sla_views_look_up_one_partition_and_downgrade_exactly(old_store: Engine) -> None:
+    if old_store.dialect.name != "postgresql":
+        pytest.skip("the SLA views change on PostgreSQL only")
+    definition = "SELECT pg_get_viewdef('sla_runs'::regclass)"
+    with old_store.connect() as conn:
+        before = conn.scalar(text(definition))
+    db.upgrade(old_store)
+    with old_store.connect() as conn:
+        assert "f.window_end = r.window_end" in conn.scalar(text(definition))
+    db.downgrade(old_store, "0005")
+    with old_store.connect() as conn:
+        assert conn.scalar(text(definition)) == before
+
+
 @pytest.fixture
 def history(store_url: str) -> Iterator[Engine]:
     engine = db.make_engine(store_url)
