@@ -45,13 +45,15 @@ class Maintenance:
 
 
 def month_start(moment: datetime, months_later: int = 0) -> datetime:
+    """The UTC month's first instant; the driver returns times in the session's time zone."""
+    moment = moment.astimezone(UTC)
     index = moment.year * 12 + moment.month - 1 + months_later
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
 def cutoff(now: datetime, retention_days: int) -> datetime | None:
     """Start of the month holding `now - retention_days`; None when 0 (keep forever)."""
-    return month_start(now.astimezone(UTC) - timedelta(days=retention_days)) if retention_days else None
+    return month_start(now - timedelta(days=retention_days)) if retention_days else None
 
 
 def maintain(engine: Engine, now: datetime, retention_days: int, months_ahead: int) -> Maintenance:
@@ -76,7 +78,7 @@ def existing(conn: Connection) -> dict[str, datetime]:
 
 def create_ahead(conn: Connection, now: datetime, months_ahead: int) -> list[str]:
     have = set(existing(conn))
-    months = (month_start(now.astimezone(UTC), n) for n in range(months_ahead + 1))
+    months = (month_start(now, n) for n in range(months_ahead + 1))
     return [create(conn, month) for month in months if f"{TABLE}_p{month:%Y%m}" not in have]
 
 

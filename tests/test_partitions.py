@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -179,6 +179,12 @@ def test_cutoff_keeps_at_least_the_retention(days: int) -> None:
         assert cut.day == 1
         assert now - cut >= timedelta(days=days)
     assert partitions.cutoff(NOW, Settings().retention_days) <= NOW - timedelta(days=397)  # 13 months
+
+
+def test_months_are_utc_months_whatever_the_zone_of_a_time() -> None:
+    berlin = datetime(2026, 6, 1, 0, 30, tzinfo=timezone(timedelta(hours=2)))  # 31 May in UTC
+    assert partitions.month_start(berlin) == datetime(2026, 5, 1, tzinfo=UTC)
+    assert partitions.month_start(berlin, 8) == datetime(2027, 1, 1, tzinfo=UTC)
 
 
 def test_the_scheduler_job_runs_daily_once_at_a_time() -> None:

@@ -78,6 +78,8 @@ def columns() -> list[sa.Column]:  # type: ignore[type-arg]
 
 
 def month_start(moment: datetime, months_later: int = 0) -> datetime:
+    """The UTC month's first instant; the driver returns times in the session's time zone."""
+    moment = moment.astimezone(UTC)
     index = moment.year * 12 + moment.month - 1 + months_later
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
