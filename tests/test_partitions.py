@@ -161,6 +161,11 @@ def test_retention_drops_old_months_and_keeps_recent_ones(history: Engine) -> No
         assert min(months) >= done.cutoff
         assert {partitions.month_start(NOW, n) for n in range(4)} <= set(months)
         assert holder(history, HISTORY[-1]) == {"feature_results_p202706"}  # moved out of the default
+        with history.connect() as conn:
+            options = conn.scalar(
+                text("SELECT reloptions FROM pg_class WHERE relname = :p"), {"p": "feature_results_p202706"}
+            )
+        assert options == ["autovacuum_vacuum_insert_scale_factor=0.02"]
     again = partitions.maintain(history, NOW, retention_days=100, months_ahead=3)
     assert (again.created, again.dropped, again.deleted_runs) == ([], [], 0)
 
