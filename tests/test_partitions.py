@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
+from conftest import migrated
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -70,13 +71,23 @@ def holder(engine: Engine, end: datetime) -> set[str]:
         return set(conn.scalars(text(sql), {"e": end}))
 
 
-@pytest.fixture
-def old_store(request: pytest.FixtureRequest, store_url: str) -> Iterator[Engine]:
-    """A store at 0005 on each backend (0006 is what is being tested)."""
-    engine = db.make_engine(store_url)
+def at_0005(url: str) -> Iterator[Engine]:
+    engine = db.make_engine(url)
     db.downgrade(engine, "0005")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def old_store(store_url: str) -> Iterator[Engine]:
+    """A store at 0005 on each backend (0006 is what is being tested)."""
+    yield from at_0005(store_url)
+
+
+@pytest.fixture
+def old_pg_store(fresh_pg_url: str) -> Iterator[Engine]:
+    """A PostgreSQL store at 0005: partitions, roles and the views' rewrite exist only there."""
+    yield from at_0005(migrated(fresh_pg_url))
 
 
 def test_upgrade_and_downgrade_keep_the_rows_and_the_views(old_store: Engine) -> None:
@@ -96,13 +107,11 @@ def test_upgrade_and_downgrade_keep_the_rows_and_the_views(old_store: Engine) ->
         assert conn.scalar(text("SELECT min(id) FROM feature_results WHERE model = 'new'")) > ids[-1]
 
 
-def test_partitions_cover_the_history_and_the_months_ahead(old_store: Engine) -> None:
-    if old_store.dialect.name != "postgresql":
-        pytest.skip("SQLite has no partitions")
+def test_partitions_cover_the_history_and_the_months_ahead(old_pg_store: Engine) -> None:
     now = datetime.now(UTC)
-    seed(old_store, [now - timedelta(days=100)])
-    db.upgrade(old_store)
-    with old_store.connect() as conn:
+    seed(old_pg_store, [now - timedelta(days=100)])
+    db.upgrade(old_pg_store)
+    with old_pg_store.connect() as conn:
         months = set(partitions.existing(conn).values())
     first = partitions.month_start(now - timedelta(days=100))
     wanted = {
@@ -112,33 +121,29 @@ def test_partitions_cover_the_history_and_the_months_ahead(old_store: Engine) ->
     }
     assert months == wanted
     far = datetime(2040, 1, 1, tzinfo=UTC)
-    seed(old_store, [far])
-    assert holder(old_store, far) == {"feature_results_default"}  # never refused
+    seed(old_pg_store, [far])
+    assert holder(old_pg_store, far) == {"feature_results_default"}  # never refused
 
 
-def test_grafana_reads_through_the_partitioned_table(old_store: Engine) -> None:
-    if old_store.dialect.name != "postgresql":
-        pytest.skip("SQLite has no roles")
-    seed(old_store, [datetime.now(UTC)])
-    db.upgrade(old_store)
-    with old_store.connect() as conn:
+def test_grafana_reads_through_the_partitioned_table(old_pg_store: Engine) -> None:
+    seed(old_pg_store, [datetime.now(UTC)])
+    db.upgrade(old_pg_store)
+    with old_pg_store.connect() as conn:
         conn.execute(text("SET ROLE driftboard_grafana"))
         assert conn.scalar(text("SELECT count(*) FROM feature_results")) == 2
         assert conn.scalar(text("SELECT count(*) FROM sla_feature_windows")) == 2
         conn.rollback()
 
 
-def test_sla_views_look_up_one_partition_and_downgrade_exactly(old_store: Engine) -> None:
-    if old_store.dialect.name != "postgresql":
-        pytest.skip("the SLA views change on PostgreSQL only")
+def test_sla_views_look_up_one_partition_and_downgrade_exactly(old_pg_store: Engine) -> None:
     definition = "SELECT pg_get_viewdef('sla_runs'::regclass)"
-    with old_store.connect() as conn:
+    with old_pg_store.connect() as conn:
         before = conn.scalar(text(definition))
-    db.upgrade(old_store)
-    with old_store.connect() as conn:
+    db.upgrade(old_pg_store)
+    with old_pg_store.connect() as conn:
         assert "f.window_end = r.window_end" in conn.scalar(text(definition))
-    db.downgrade(old_store, "0005")
-    with old_store.connect() as conn:
+    db.downgrade(old_pg_store, "0005")
+    with old_pg_store.connect() as conn:
         assert conn.scalar(text(definition)) == before
 
 
