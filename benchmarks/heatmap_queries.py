@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
-from driftboard import db
+from driftboard import db, partitions
 from driftboard.dashboards import inventory
 from driftboard.dashboards.macros import QueryRange, expand_sql
 
@@ -63,9 +63,21 @@ FROM (SELECT run_id, count(*) AS n, count(*) FILTER (WHERE drift_detected) AS d
 WHERE runs.id = s.run_id"""
 
 
+def partition_history(engine: Engine, days: int) -> None:
+    """The history's months get their partitions, as `driftboard db maintain` would have made
+    them as time went by; without them every generated row would land in the DEFAULT one."""
+    first = partitions.month_start(END - timedelta(days=days))
+    months = [partitions.month_start(first, n) for n in range(days // 28 + 2)]
+    with engine.begin() as conn:
+        have = set(partitions.existing(conn).values())
+        for month in (m for m in months if m not in have):
+            partitions.create(conn, month)
+
+
 def generate(url: str, models: int, days: int, features: int) -> None:
     engine = db.make_engine(url)
     db.upgrade(engine)
+    partition_history(engine, days)
     params = {"models": models, "start": END - timedelta(days=days), "end": END, "features": features}
     with engine.begin() as conn:
         conn.execute(text(RUNS), params)

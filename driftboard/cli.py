@@ -103,6 +103,23 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
         fail(str(exc), 3)
 
 
+@db_app.command("maintain")
+def db_maintain() -> None:
+    """Create the coming months' partitions and apply DRIFTBOARD_RETENTION_DAYS (the scheduler: daily)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from driftboard import maintenance, pipeline
+    from driftboard.errors import describe_db_error
+
+    try:
+        engine = pipeline.open_store(get_settings())
+        typer.echo(maintenance.describe(maintenance.run(engine, get_settings(), datetime.now(UTC))))
+    except pipeline.StoreError as exc:
+        fail(str(exc), 3)
+    except SQLAlchemyError as exc:
+        fail(describe_db_error(exc), 3)
+
+
 @app.command()
 def decommission(model: Annotated[str, typer.Argument(help="Model name as in its spec.")]) -> None:
     """Delete a model's metrics from the Pushgateway so its alerts resolve; history stays in the database."""

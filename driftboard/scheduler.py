@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from tenacity import RetryCallState
 
-from driftboard import catchup, logfmt, pipeline, push, selfmon, worker
+from driftboard import catchup, logfmt, maintenance, pipeline, push, selfmon, worker
 from driftboard.errors import describe_db_error
 from driftboard.health import StoreHealth
 from driftboard.jobset import JobSet
@@ -46,6 +46,7 @@ class Scheduler:
     def start(self) -> None:
         self.aps.start()
         self.reload()
+        maintenance.schedule(self.aps, functools.partial(maintenance.daily, self.engine, self.settings))
         threading.Thread(target=self.pool.warm, name="warm-pool", daemon=True).start()
 
     def reload(self) -> None:

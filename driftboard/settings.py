@@ -63,6 +63,15 @@ class Settings(BaseSettings):
     )
     log_format: LogFormat = Field(default="logfmt", description="Scheduler log lines: logfmt or json.")
 
+    # Store upkeep (`driftboard db maintain`, daily in the scheduler); see driftboard/partitions.py.
+    # 400 days: the month-aligned cutoff then always keeps the 13 months a yearly SLA report needs.
+    retention_days: int = Field(
+        default=400, ge=0, description="Keep at least this many days of runs and results; 0: forever."
+    )
+    partition_months_ahead: int = Field(
+        default=3, ge=0, description="PostgreSQL: monthly feature_results partitions made ahead of time."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

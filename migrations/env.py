@@ -1,5 +1,8 @@
 """Alembic environment: the URL comes from driftboard's settings, never from a file."""
 
+import re
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -8,6 +11,22 @@ from driftboard.models import Base
 from driftboard.settings import get_settings
 
 target_metadata = Base.metadata
+
+# Migration 0006 partitions feature_results by month on PostgreSQL. Its partitions are tables
+# made at run time (driftboard/partitions.py), not models; and a partitioned table's unique
+# keys must include the partition key, so there its unique key is (run_id, feature,
+# window_end) where the models (shared with SQLite) say (run_id, feature): the same rule,
+# since a run has one window_end. Autogenerate would otherwise ask to drop both.
+PARTITION = re.compile(r"feature_results_(p\d{6}|default)")
+
+
+def include_name(name: str | None, type_: str, parents: dict[str, Any]) -> bool:
+    return not (type_ == "table" and name is not None and PARTITION.fullmatch(name))
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    partitioned = type_ == "unique_constraint" and obj.table.name == "feature_results"
+    return not (partitioned and context.get_bind().dialect.name == "postgresql")
 
 
 def _run(connection: Connection) -> None:
@@ -19,6 +38,8 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=include_name,
+        include_object=include_object,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -14,19 +14,22 @@ from grafana_foundation_sdk.models import common as cm
 from driftboard.dashboards import common as c
 from driftboard.dashboards import style as s
 
+# One model's chosen features in the range (each query repeats it: Grafana sends one statement).
+CHOSEN = f"model {c.in_var('model')} AND feature {c.in_var('feature')} AND $__timeFilter(window_end)"
+# The ranks are computed once, as a feature → rank lookup, so the cells stream in time order
+# straight from the (model, window_end) index, unsorted otherwise: Grafana needs the rows in
+# time order only, as it sorts the series itself. A join to the ranks would sort all of the
+# range's cells instead (72,000 for 30 days of 100 features).
 CELLS = f"""
-WITH cells AS (
-  SELECT window_end, feature, drift_ratio
-  FROM feature_results
-  WHERE model {c.in_var("model")} AND feature {c.in_var("feature")} AND $__timeFilter(window_end)
-), ranked AS (
-  SELECT feature, row_number() OVER (ORDER BY max(drift_ratio) DESC NULLS LAST, feature) AS position
-  FROM cells GROUP BY feature
+WITH ranks AS (
+  SELECT jsonb_object_agg(feature, lpad(position::text, 4, '0')) AS rank_of
+  FROM (SELECT feature, row_number() OVER (ORDER BY max(drift_ratio) DESC NULLS LAST, feature) AS position
+        FROM feature_results WHERE {CHOSEN} GROUP BY feature) ranked
 )
-SELECT cells.window_end AS time, lpad(ranked.position::text, 4, '0') AS worst_rank, cells.feature,
-       cells.drift_ratio
-FROM cells JOIN ranked USING (feature)
-ORDER BY 1, 2"""
+SELECT window_end AS time, (SELECT rank_of FROM ranks) ->> feature AS worst_rank, feature, drift_ratio
+FROM feature_results
+WHERE {CHOSEN}
+ORDER BY 1"""
 
 REPORT_AT = "${reports_url}/?model=${model:percentencode}&window_end=${__value.time}"
 MODEL = "${model:queryparam}"
@@ -66,14 +69,17 @@ def grid() -> statushistory.Panel:
 
 
 def worst_features() -> table.Panel:
+    # The latest stattest is one index lookup per feature, so the aggregate reads the index only.
     query = f"""
 SELECT feature, max(drift_ratio) AS worst_ratio,
        count(*) FILTER (WHERE drift_detected) AS drifted_runs, count(*) AS runs,
        min(window_end) FILTER (WHERE drift_detected) AS first_drifted,
        max(window_end) FILTER (WHERE drift_detected) AS last_drifted,
-       (array_agg(stattest ORDER BY window_end DESC))[1] AS stattest
-FROM feature_results
-WHERE model {c.in_var("model")} AND feature {c.in_var("feature")} AND $__timeFilter(window_end)
+       (SELECT l.stattest FROM feature_results l
+        WHERE l.model {c.in_var("model")} AND l.feature = f.feature AND $__timeFilter(l.window_end)
+        ORDER BY l.window_end DESC LIMIT 1) AS stattest
+FROM feature_results f
+WHERE {CHOSEN}
 GROUP BY feature
 ORDER BY worst_ratio DESC NULLS LAST, feature"""
     return (

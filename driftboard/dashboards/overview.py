@@ -31,8 +31,8 @@ WITH latest AS (
   LEFT JOIN LATERAL (SELECT s.window_end FROM runs s
                      WHERE s.model = l.model AND s.status = 'succeeded' AND s.window_end <= l.window_end
                      ORDER BY s.window_end DESC LIMIT 1) ok ON true
-  LEFT JOIN LATERAL (SELECT max(f.drift_ratio) AS ratio FROM feature_results f
-                     WHERE f.run_id = l.id) worst ON true
+  LEFT JOIN LATERAL (SELECT max(f.drift_ratio) AS ratio FROM feature_results f  -- window_end: one partition
+                     WHERE f.run_id = l.id AND f.window_end = l.window_end) worst ON true
 ), rated AS (
   SELECT judged.*, CASE
            WHEN stale THEN 'stale'
