@@ -19,7 +19,12 @@ def test_push_failures_are_counted_and_reports_served(tmp_path: Path, fresh_stor
         reports_dir=str(reports),
     )  # fmt: skip
     try:
-        assert sched.metric("driftboard_push_failures_total", model="pushfail") == 0.0  # exported at load
+        # /healthz answers before the specs load, and by the time the counter shows the first
+        # failed push may have counted: its zero at load is test_selfmon_http's to check.
+        wait_for(
+            "the model's counter",
+            lambda: sched.metric("driftboard_push_failures_total", model="pushfail") is not None,
+        )
         wait_for(
             "a counted push failure",
             lambda: (sched.metric("driftboard_push_failures_total", model="pushfail") or 0) >= 1,

@@ -64,6 +64,8 @@ def test_job_info_follows_loading_and_unloading(server: tuple[str, dict[str, Any
     body = get(base + "/metrics")[1]
     assert 'driftboard_scheduler_job_info{model="jobby"} 1.0' in body
     assert 'driftboard_last_success_timestamp_seconds{model="jobby"} 1234.5' in body
+    # At zero from loading on, so that increase() over the first failure sees it.
+    assert 'driftboard_push_failures_total{model="jobby"} 0.0' in body
     selfmon.job_unloaded("jobby")
     assert 'job_info{model="jobby"}' not in get(base + "/metrics")[1]
 
