@@ -4,7 +4,7 @@ numpy/scipy baseline and Evidently's DataDriftPreset report, on the same generat
     PYTHONPATH=. python benchmarks/drift_bench.py [--quick] [--cases 1M,100k] [--repeat 3]
 
 Every method runs in a fresh process on data generated there from one seed (see
-drift_methods.py for how time and peak memory are taken). Per case:
+drift/methods.py for how time and peak memory are taken). Per case:
 - a timing process: driftboard with an empty profile cache (cold), then warm driftboard and
   the numpy baseline (reference prepared once) alternately --repeat times, so that their
   ratio shares the machine's load; driftboard on 1 thread; numpy from scratch; Evidently's
@@ -29,18 +29,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.drift_data import Case  # noqa: E402
-from benchmarks.drift_table import print_tables  # noqa: E402
+from benchmarks.drift.data import Case  # noqa: E402
+from benchmarks.drift.table import print_tables  # noqa: E402
 
 CASES = {
     "10k": Case("10k", 10_000, 50),
     "100k": Case("100k", 100_000, 50),
     "1M": Case("1M", 1_000_000, 50, timeout=600),
+    "window": Case("window", 1_000_000, 50, current=10_000),  # a run's cost follows the window
     "wide": Case("wide", 10_000, 1_000),
     "highcard": Case("highcard", 100_000, 1, distinct=50_000),
 }
 QUICK = {
     "10k": Case("10k", 10_000, 50, timeout=120),
+    "window": Case("window", 100_000, 50, timeout=120, current=1_000),
     "wide": Case("wide", 2_000, 200, timeout=120),
     "highcard": Case("highcard", 20_000, 1, distinct=5_000, timeout=120),
 }
@@ -48,9 +50,16 @@ Steps = list[dict[str, Any]]
 
 
 def launch(steps: list[str], case: Case, cache: Path) -> subprocess.Popen[str]:
-    args = [",".join(steps), str(case.rows), str(case.columns), str(case.distinct), str(cache)]
+    sizes = (case.rows, case.current_rows, case.columns, case.distinct)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "benchmarks.drift_methods", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.drift.methods",
+        ",".join(steps),
+        *map(str, sizes),
+        str(cache),
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
 
 

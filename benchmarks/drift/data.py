@@ -23,16 +23,22 @@ DRIFTED = ("num_000", "num_001", "cat_000")
 @dataclass(frozen=True)
 class Case:
     name: str
-    rows: int  # in the reference and in the current window each
+    rows: int  # reference rows, and current rows unless `current` is set
     columns: int
     distinct: int = 0  # > 0: one categorical column with this many distinct values, alone
     timeout: float = 300.0  # for Evidently's report
+    current: int = 0  # rows of the current window; 0: `rows`
+
+    @property
+    def current_rows(self) -> int:
+        return self.current or self.rows
 
     @property
     def label(self) -> str:
+        rows = f"{self.rows:,}" if not self.current else f"{self.rows:,} ref, {self.current:,} cur"
         if self.distinct:
-            return f"{self.rows:,} × 1 categorical, {self.distinct:,} distinct"
-        return f"{self.rows:,} × {self.columns:,}"
+            return f"{rows} × 1 categorical, {self.distinct:,} distinct"
+        return f"{rows} × {self.columns:,}"
 
 
 def _numerical(kind: str, n: int, drift: str, rng: np.random.Generator) -> np.ndarray:
@@ -50,17 +56,20 @@ def _numerical(kind: str, n: int, drift: str, rng: np.random.Generator) -> np.nd
 
 
 def _categorical(k: int, n: int, drifted: bool, rng: np.random.Generator) -> pd.Series:
-    weights = 1.0 / np.arange(1, k + 1)  # Zipf-like: a few frequent categories, a long tail
+    """Zipf-like: a few frequent categories and a long tail; drift reverses the weights."""
+    weights = 1.0 / np.arange(1, k + 1)
     if drifted:
         weights = weights[::-1]
     codes = rng.choice(k, n, p=weights / weights.sum())
     return pd.Series(np.array([f"v{i}" for i in range(k)], dtype=object)[codes])
 
 
-def _side(case: Case, drifted: bool, rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, ColumnType]]:
+def _side(
+    case: Case, rows: int, drifted: bool, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict[str, ColumnType]]:
     """One frame; `drifted` applies the three injected drifts (the current window)."""
     if case.distinct:
-        return pd.DataFrame({"cat_000": _categorical(case.distinct, case.rows, drifted, rng)}), {
+        return pd.DataFrame({"cat_000": _categorical(case.distinct, rows, drifted, rng)}), {
             "cat_000": "categorical"
         }
     n_num = round(case.columns * 0.8)
@@ -68,11 +77,11 @@ def _side(case: Case, drifted: bool, rng: np.random.Generator) -> tuple[pd.DataF
     types: dict[str, ColumnType] = {}
     for i in range(n_num):
         drift = {0: "shift", 1: "scale"}.get(i, "") if drifted else ""
-        data[f"num_{i:03}"] = _numerical(NUMERICAL_KINDS[i % 5], case.rows, drift, rng)
+        data[f"num_{i:03}"] = _numerical(NUMERICAL_KINDS[i % 5], rows, drift, rng)
         types[f"num_{i:03}"] = "numerical"
     for j in range(case.columns - n_num):
         k = CATEGORY_COUNTS[j % len(CATEGORY_COUNTS)]
-        data[f"cat_{j:03}"] = _categorical(k, case.rows, drifted and j == 0, rng)
+        data[f"cat_{j:03}"] = _categorical(k, rows, drifted and j == 0, rng)
         types[f"cat_{j:03}"] = "categorical"
     return pd.DataFrame(data), types
 
@@ -80,8 +89,8 @@ def _side(case: Case, drifted: bool, rng: np.random.Generator) -> tuple[pd.DataF
 def generate(case: Case) -> tuple[pd.DataFrame, pd.DataFrame, list[Column]]:
     """Reference, current and the checked columns, whose Series are the frames' columns."""
     rng = np.random.default_rng(SEED)
-    raw_ref, types = _side(case, False, rng)
-    raw_cur, _ = _side(case, True, rng)
+    raw_ref, types = _side(case, case.rows, False, rng)
+    raw_cur, _ = _side(case, case.current_rows, True, rng)
     columns = [check_column(name, "feature", kind, raw_ref, raw_cur) for name, kind in types.items()]
     assert all(c.status == "ok" for c in columns), [(c.name, c.reason) for c in columns]
     del raw_ref, raw_cur  # the checked Series are the data every method gets

@@ -40,7 +40,7 @@ def ratio(r: dict[str, Any], of: float) -> str:
 TIME_HEAD = (
     "case | driftboard cold | driftboard warm | numpy, reference prepared | numpy from scratch "
     "| Evidently functions | Evidently report | report ÷ warm | report ÷ cold | warm ÷ numpy prepared "
-    "| 1 thread ÷ 2 | CPU ÷ wall (warm) | kept HTML report"
+    "| warm per 1M current values | 1 thread ÷ 2 | CPU ÷ wall (warm) | kept HTML report"
 )
 
 
@@ -58,6 +58,7 @@ def time_row(r: dict[str, Any]) -> str:
         ratio(r, warm),
         ratio(r, cold),
         f"{warm / prepared:.2f}",
+        secs(warm / (r["case"].current_rows * max(r["case"].columns, 1)) * 1e6),
         f"{t['fast_1_thread']['seconds'] / warm:.2f}",
         f"{t['warm_cpu']:.2f}",
         secs(t["kept_report"]["seconds"]),

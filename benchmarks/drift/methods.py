@@ -1,6 +1,6 @@
 """The methods the drift benchmark compares, each run in a fresh process by drift_bench.py.
 
-    python -m benchmarks.drift_methods STEP[,STEP...] ROWS COLUMNS DISTINCT CACHE_DIR
+    python -m benchmarks.drift.methods STEP[,STEP...] ROWS CURRENT_ROWS COLUMNS DISTINCT CACHE_DIR
 
 Prints one JSON line: seconds, CPU seconds, the scores, and peak memory — the peak resident
 set (VmHWM) above the resident set just before the method started, after the frames were
@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks import drift_numpy
-from benchmarks.drift_data import Case, frames_bytes, generate
+from benchmarks.drift import baseline
+from benchmarks.drift.data import Case, frames_bytes, generate
 from driftboard import drift
 from driftboard.evidently_report import SampledReport, read_scores, run_report
 from driftboard.fastdrift import fallback
@@ -52,7 +52,7 @@ def fast(columns: list[Column], cache: Path, workers: int = 0) -> Scores:
 
 
 def numpy_full(columns: list[Column]) -> Scores:
-    return drift_numpy.score_all(columns, drift_numpy.prepare_all(columns, THREADS), THREADS)
+    return baseline.score_all(columns, baseline.prepare_all(columns, THREADS), THREADS)
 
 
 def evidently_functions(columns: list[Column]) -> Scores:
@@ -90,10 +90,10 @@ class Methods:
     def __init__(self, case: Case, cache: Path) -> None:
         self.ref, self.cur, self.columns = generate(case)
         self.cache = cache
-        self._prepared: dict[str, drift_numpy.Prepared] = {}
+        self._prepared: dict[str, baseline.Prepared] = {}
 
-    def prepared(self) -> dict[str, drift_numpy.Prepared]:
-        self._prepared = self._prepared or drift_numpy.prepare_all(self.columns, THREADS)
+    def prepared(self) -> dict[str, baseline.Prepared]:
+        self._prepared = self._prepared or baseline.prepare_all(self.columns, THREADS)
         return self._prepared
 
     def get(self, name: str) -> Callable[[], Scores]:
@@ -101,7 +101,7 @@ class Methods:
         return {
             "fast": lambda: fast(cols, self.cache),
             "fast_1_thread": lambda: fast(cols, self.cache, workers=1),
-            "numpy_prepared": lambda: drift_numpy.score_all(cols, self.prepared(), THREADS),
+            "numpy_prepared": lambda: baseline.score_all(cols, self.prepared(), THREADS),
             "numpy_full": lambda: numpy_full(cols),
             "evidently_functions": lambda: evidently_functions(cols),
             "evidently_report": lambda: evidently_report(self.ref, self.cur, cols),
@@ -111,8 +111,8 @@ class Methods:
 
 def main() -> None:
     """Steps run in order in this process; each prints one JSON line."""
-    steps, rows, cols, distinct, cache = sys.argv[1:6]
-    methods = Methods(Case("", int(rows), int(cols), int(distinct)), Path(cache))
+    steps, rows, current, cols, distinct, cache = sys.argv[1:7]
+    methods = Methods(Case("", int(rows), int(cols), int(distinct), current=int(current)), Path(cache))
     if "evidently" in steps or "report" in steps:
         import evidently.presets  # noqa: F401  # imports cost ~4 s and ~115 MB: not the method's
     if "numpy_prepared" in steps:
