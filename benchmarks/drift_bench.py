@@ -80,19 +80,26 @@ def peak_so_far(pid: int) -> int:
     return 0
 
 
+def cpu_so_far(pid: int) -> float:
+    """User + system CPU seconds of a running process (fields 14 and 15 of /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def report(case: Case, cache: Path) -> dict[str, Any]:
     """Evidently's report within the time limit, or a lower bound of its time and memory."""
     proc = launch(["evidently_report"], case, cache)
     assert proc.stdout is not None
     ready = json.loads(proc.stdout.readline())["ready"]
-    started, peak = time.monotonic(), 0
+    started, peak, cpu0 = time.monotonic(), 0, cpu_so_far(proc.pid)
     while proc.poll() is None and time.monotonic() - started < case.timeout:
         peak = max(peak, peak_so_far(proc.pid) - ready)
         time.sleep(0.5)
     if proc.poll() is None:
+        cpu = cpu_so_far(proc.pid) - cpu0
         proc.kill()
         proc.wait()
-        return {"finished": False, "seconds": case.timeout, "peak": peak, "scores": {}}
+        return {"finished": False, "seconds": case.timeout, "cpu": cpu, "peak": peak, "scores": {}}
     return {"finished": True, **json.loads(proc.stdout.readline())}
 
 
@@ -103,7 +110,14 @@ def timing(case: Case, cache: Path, repeat: int) -> tuple[int, dict[str, Any]]:
     by: dict[str, Steps] = {}
     for step in steps[1:]:
         by.setdefault(step["step"], []).append(step)
-    found = {name: {**runs[0], "seconds": median(r["seconds"] for r in runs)} for name, runs in by.items()}
+    found = {
+        name: {
+            **runs[0],
+            "seconds": median(r["seconds"] for r in runs),
+            "cpu": median(r["cpu"] for r in runs),
+        }
+        for name, runs in by.items()
+    }
     found["warm_cpu"] = sum(r["cpu"] for r in by["fast"]) / sum(r["seconds"] for r in by["fast"])
     return frames, {"cold": steps[0], **found}
 

@@ -32,14 +32,15 @@ def report_time(r: dict[str, Any]) -> str:
     return secs(rep["seconds"]) if rep["finished"] else f"did not finish in {rep['seconds']:.0f} s"
 
 
-def ratio(r: dict[str, Any], of: float) -> str:
+def ratio(r: dict[str, Any], of: float, key: str = "seconds") -> str:
     rep = r["report"]
-    return f"{rep['seconds'] / of:,.0f}×" if rep["finished"] else f"≥ {rep['seconds'] / of:,.0f}×"
+    return f"{rep[key] / of:,.0f}×" if rep["finished"] else f"≥ {rep[key] / of:,.0f}×"
 
 
 TIME_HEAD = (
     "case | driftboard cold | driftboard warm | numpy, reference prepared | numpy from scratch "
-    "| Evidently functions | Evidently report | report ÷ warm | report ÷ cold | warm ÷ numpy prepared "
+    "| Evidently functions | Evidently report | report ÷ warm | report ÷ warm, CPU time | report ÷ cold "
+    "| warm ÷ numpy prepared "
     "| warm per 1M current values | 1 thread ÷ 2 | CPU ÷ wall (warm) | kept HTML report"
 )
 
@@ -56,6 +57,7 @@ def time_row(r: dict[str, Any]) -> str:
         secs(t["evidently_functions"]["seconds"]),
         report_time(r),
         ratio(r, warm),
+        ratio(r, t["fast"]["cpu"], "cpu"),
         ratio(r, cold),
         f"{warm / prepared:.2f}",
         secs(warm / (r["case"].current_rows * max(r["case"].columns, 1)) * 1e6),
