@@ -4,9 +4,11 @@ Two uses: the `evidently` drift engine (scores straight from the report, as befo
 path), and the HTML report of a kept run, built lazily and, for large data, from a sample.
 """
 
+import html
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,6 +21,10 @@ from driftboard.spec import Drift
 log = logging.getLogger(__name__)
 VALUE_DRIFT = "evidently:metric_v2:ValueDrift"
 SAMPLE_SEED = 0
+# Evidently aligns categories in quadratic time (a 50k-distinct column costs its report 300 s):
+# a kept report shows the most frequent ones and lumps the rest. The stored scores use them all.
+REPORT_MAX_CATEGORIES = 100
+OTHER = "(other categories)"
 
 
 def preset_options(drift: Drift, columns: list[str]) -> dict[str, Any]:
@@ -116,10 +122,37 @@ def score_with_report(columns: list[Column], drift: Drift) -> DriftResult:
 
 
 @dataclass
+class NotedReport:
+    """Evidently's snapshot plus what its HTML leaves out, written at the top of the page."""
+
+    snapshot: Any
+    notes: list[str]
+
+    def save_html(self, path: str) -> None:
+        self.snapshot.save_html(path)
+        if self.notes:
+            _prepend(Path(path), self.notes)
+
+
+def _prepend(path: Path, notes: list[str]) -> None:
+    page = path.read_text(encoding="utf-8")
+    body = page.find("<body")
+    at = page.find(">", body) + 1 if body >= 0 else 0
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    banner = (
+        '<div style="font-family:sans-serif;background:#fff4d6;border:1px solid #e0b000;'
+        f'padding:8px 16px;margin:8px"><b>This report is built from a sample</b><ul>{items}</ul></div>'
+    )
+    path.write_text(page[:at] + banner + page[at:], encoding="utf-8")
+
+
+@dataclass
 class SampledReport:
     """The HTML report of a fast-path run, built only if kept. For large data it shows at most
     `max_columns` columns (drifted first, then by drift ratio) and `sample_rows` rows of each
-    side (uniform, seed 0): its scores are then the sample's; the run keeps the full ones."""
+    side (uniform, seed 0), and of a categorical column the REPORT_MAX_CATEGORIES most frequent
+    categories (the rest lumped): its scores are then the sample's; the run keeps the full ones.
+    The saved HTML says so at the top of the page."""
 
     columns: list[Column]
     drift: Drift
@@ -127,12 +160,16 @@ class SampledReport:
     sample_rows: int = 0  # 0: every row
     max_columns: int = 0  # 0: every column
     label: str = ""
+    notes: list[str] = field(default_factory=list)
 
-    def build(self) -> Any:
+    def build(self) -> NotedReport:
+        self.notes = []
         shown = self._shown()
-        ref, cur = frames(shown)
-        ref, cur = self._sample(ref, "reference"), self._sample(cur, "current")
-        return run_report(ref, cur, _types(shown), self.drift)
+        ref, cur = self._sample(shown, "reference"), self._sample(shown, "current")
+        for col in shown:
+            if col.column_type == "categorical":
+                self._lump(ref, cur, col.name)
+        return NotedReport(run_report(ref, cur, _types(shown), self.drift), self.notes)
 
     def _shown(self) -> list[Column]:
         if not self.max_columns or len(self.columns) <= self.max_columns:
@@ -146,14 +183,33 @@ class SampledReport:
         s = self.scores[name]
         return s.drift_detected, s.drift_ratio
 
-    def _sample(self, frame: pd.DataFrame, side: str) -> pd.DataFrame:
-        if not self.sample_rows or len(frame) <= self.sample_rows:
-            return frame
-        self._note("uses a uniform sample of %d of %d %s rows", self.sample_rows, len(frame), side)
-        return frame.sample(n=self.sample_rows, random_state=SAMPLE_SEED).reset_index(drop=True)
+    def _sample(self, shown: list[Column], side: str) -> pd.DataFrame:
+        """The sampled rows only are copied into the report's frame (a 1M-row copy costs seconds)."""
+        series = [getattr(c, side).reset_index(drop=True) for c in shown]
+        rows = len(series[0])
+        if not self.sample_rows or rows <= self.sample_rows:
+            return pd.DataFrame({c.name: s for c, s in zip(shown, series, strict=True)})
+        self._note("uses a uniform sample of %d of %d %s rows", self.sample_rows, rows, side)
+        at = pd.RangeIndex(rows).to_series().sample(n=self.sample_rows, random_state=SAMPLE_SEED).to_numpy()
+        return pd.DataFrame(
+            {c.name: s.iloc[at].reset_index(drop=True) for c, s in zip(shown, series, strict=True)}
+        )
+
+    def _lump(self, ref: pd.DataFrame, cur: pd.DataFrame, name: str) -> None:
+        """Categories past the most frequent REPORT_MAX_CATEGORIES (both sides) become OTHER."""
+        counts = ref[name].value_counts().add(cur[name].value_counts(), fill_value=0)
+        if len(counts) <= REPORT_MAX_CATEGORIES:
+            return
+        top = counts.nlargest(REPORT_MAX_CATEGORIES).index
+        for frame in (ref, cur):
+            frame[name] = frame[name].where(frame[name].isin(top) | frame[name].isna(), OTHER)
+        what = "shows the %d most frequent of %d categories of %r, the others as %r"
+        self._note(what, REPORT_MAX_CATEGORIES, len(counts), name, OTHER)
 
     def _note(self, what: str, *args: object) -> None:
-        """Logged with the run's model and window: the HTML differs from the stored scores."""
+        """Logged with the run's model and window, and shown on the page: the HTML differs from
+        the stored scores."""
+        self.notes.append("The report " + what % args + "; the run's stored scores use all of them.")
         log.info(
             "%sEvidently report " + what + "; the run's stored scores use all of them", self.label, *args
         )

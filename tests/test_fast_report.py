@@ -60,6 +60,19 @@ def test_a_kept_report_of_large_data_uses_a_logged_sample(
     assert outcome.current_rows == 400  # the stored scores used every row
     assert "model=test-model" in caplog.text
     assert "uniform sample of 100 of 600 reference rows" in caplog.text
+    page = (tmp_path / "reports" / outcome.report_path).read_text(encoding="utf-8")
+    assert "This report is built from a sample" in page  # said on the page, not only in the log
+    assert "uniform sample of 100 of 600 reference rows" in page
+
+
+def test_a_kept_report_lumps_the_rarest_of_many_categories(
+    tmp_path: Path, built: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(evidently_report, "REPORT_MAX_CATEGORIES", 2)  # c has 3 categories
+    outcome = _run(tmp_path, "all")
+    assert outcome.report_path is not None
+    page = (tmp_path / "reports" / outcome.report_path).read_text(encoding="utf-8")
+    assert "the 2 most frequent of 3 categories of &#x27;c&#x27;" in page
 
 
 def test_a_kept_report_of_wide_data_shows_the_drifted_columns_first(tmp_path: Path, built: list) -> None:
