@@ -154,7 +154,8 @@ class FeatureDaily(Base):
     """Per model, UTC day and feature, the worst drift ratio of that day's runs (migration 0007).
 
     A rollup of feature_results, kept exact by driftboard.rollup in the transaction that writes
-    or deletes the rows, so the heatmap ranks a month of features from ~3,000 rows, not 72,000.
+    or deletes the rows, so the heatmap ranks a month of features from ~3,000 rows, not 72,000
+    (plus the raw rows of the range's partial first and last days).
     """
 
     __tablename__ = "feature_daily"
