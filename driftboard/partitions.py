@@ -9,7 +9,8 @@ partition; creating that month's partition moves them in. On SQLite it deletes o
 Retention keeps at least `retention_days`: the cutoff is the start of the month that day
 falls in, so partitions go whole. Runs (not partitioned; ~876k a year for 100 hourly models)
 and performance results before the cutoff are deleted too, which also cascades to any of
-their feature rows left outside a dropped partition. The scheduler connects as the owner of
+their feature rows left outside a dropped partition, and so are the feature_daily rollup's
+days before it (driftboard/rollup.py). The scheduler connects as the owner of
 the tables, so it has the DDL rights this needs; `driftboard db maintain` runs it by hand.
 """
 
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 
+from driftboard import rollup
 from driftboard.locks import LOCK_NAMESPACE
 from driftboard.models import UTCDateTime
 
@@ -106,7 +108,10 @@ def drop_before(conn: Connection, before: datetime) -> list[str]:
 
 
 def delete_before(conn: Connection, before: datetime) -> int:
-    """Runs before the cutoff (their feature rows cascade), and their performance results."""
+    """Runs before the cutoff (their feature rows cascade), their performance results, and
+    the feature_daily days they made up."""
     for table in ("performance_results", TABLE):
         conn.execute(timed(f"DELETE FROM {table} WHERE window_end < :c", "c"), {"c": before})
-    return conn.execute(timed("DELETE FROM runs WHERE window_end < :c", "c"), {"c": before}).rowcount
+    deleted = conn.execute(timed("DELETE FROM runs WHERE window_end < :c", "c"), {"c": before}).rowcount
+    rollup.delete_before(conn, before)  # after the rows: a cutoff inside a day recomputes it from them
+    return deleted

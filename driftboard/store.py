@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from driftboard import __version__
+from driftboard import __version__, rollup
 from driftboard.models import FeatureResult, Run, UTCDateTime
 from driftboard.results import RunOutcome
 
@@ -54,8 +54,9 @@ def to_row(outcome: RunOutcome) -> Run:
 
 
 def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | None = None) -> int:
-    """Replace any earlier result for the same model and window, atomically; `also` writes
-    more in the same transaction (the model's SLA registration, driftboard.sla.registry)."""
+    """Replace any earlier result for the same model and window, atomically, with the day's
+    rollup (driftboard.rollup); `also` writes more in the same transaction (the model's SLA
+    registration, driftboard.sla.registry)."""
     with Session(engine) as session, session.begin():
         if also is not None:
             also(session)
@@ -69,6 +70,7 @@ def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | 
         row = to_row(outcome)
         session.add(row)
         session.flush()
+        rollup.refresh_day(session.connection(), outcome.model, outcome.window.end)
         outcome.run_id = row.id
         return row.id
 

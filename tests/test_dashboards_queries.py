@@ -13,10 +13,11 @@ import psycopg2.errors
 import pytest
 from dashboard_history import CRAFTED, HOUR, INCOME_ONSET, LAG, MODELS, PLAN_ONSET, RANGE, STATE, T0, end_of
 from dashboard_support import Result, run_sql
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
+from driftboard import rollup
 from driftboard.dashboards import inventory
-from driftboard.dashboards.macros import QueryRange, Value
+from driftboard.dashboards.macros import QueryRange, Value, expand_sql
 
 pytest_plugins = ["dashboard_fixtures"]
 
@@ -383,3 +384,49 @@ def test_the_injection_test_can_see_an_injection(admin: Engine, dashboards: dict
     assert len(run_sql(admin, naive, {"model": ["x') OR true --"]}).rows) == RUNS
     assert run_sql(admin, target.text, {"model": ["x') OR true --"]}).rows == []
     assert HOUR  # (the history's clock, imported for the reader of this module)
+
+
+# The heatmap ranks from the feature_daily rollup for the whole UTC days of the range and from
+# raw rows at its edges (T0 is a midnight; runs end hourly, income jumps to 2.5 at run 30).
+RANKING_RANGES = [
+    RANGE,  # midnight to midnight, the run ending at the last midnight included (BETWEEN)
+    QueryRange(end_of(24), end_of(48)),  # one whole day
+    QueryRange(end_of(25), end_of(29)),  # inside a day whose maximum (income 2.5) is out of range
+    QueryRange(T0 + timedelta(minutes=90), end_of(24)),  # mid-day to midnight
+    QueryRange(end_of(5) + HOUR / 2, end_of(44) + HOUR / 4),  # mid-day to mid-day, a whole day between
+    QueryRange(end_of(10), end_of(10)),  # one instant: tenure was skipped then
+]
+# Peaks, one feature each so none hides another, that a range's edge in the wrong place would
+# count or miss: early on day 1 and day 2, late on day 2, at the last midnight. Put in (with
+# the rollup recomputed) in a transaction rolled back after the test.
+PEAKS = [("age", 2, 3.0), ("tenure", 26, 4.0), ("plan", 46, 5.0), ("churn_score", 48, 6.0)]
+PEAK = (
+    "UPDATE feature_results SET drift_ratio = :r WHERE model = 'churn' AND feature = :f AND window_end = :t"
+)
+RAW_RANKING = (
+    "SELECT feature FROM feature_results WHERE model = 'churn' AND $__timeFilter(window_end) "
+    "GROUP BY feature ORDER BY max(drift_ratio) DESC NULLS LAST, feature"
+)
+
+
+def ranks(conn: Connection, sql: str, rng: QueryRange) -> list[tuple[Any, ...]]:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(expand_sql(sql, VARIABLES["driftboard-heatmap"], rng))
+    return list(cursor.fetchall())
+
+
+@pytest.mark.parametrize("peaks", [[], PEAKS], ids=["history", "peaks"])
+@pytest.mark.parametrize("rng", RANKING_RANGES, ids=lambda r: f"{r.start:%dT%H%M}-{r.end:%dT%H%M}")
+def test_heatmap_ranks_exactly_as_the_raw_rows_do(
+    admin: Engine, dashboards: dict[str, Any], rng: QueryRange, peaks: list[tuple[str, int, float]]
+) -> None:
+    target = next(t for t in sql_targets(dashboards) if t.origin == "panel Feature drift ratio per run")
+    with admin.connect() as conn:
+        for feature, run, ratio in peaks:
+            conn.execute(text(PEAK), {"r": ratio, "f": feature, "t": end_of(run)})
+            rollup.refresh_day(conn, "churn", end_of(run))
+        ranked = sorted({(rank, feature) for _, rank, feature, _ in ranks(conn, target.text, rng)})
+        raw = [feature for (feature,) in ranks(conn, RAW_RANKING, rng)]
+        conn.rollback()
+    assert [feature for _, feature in ranked] == raw
+    assert [rank for rank, _ in ranked] == [f"{n:04d}" for n in range(1, len(raw) + 1)]

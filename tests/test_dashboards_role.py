@@ -103,9 +103,8 @@ def test_exactly_the_dashboard_tables_are_granted(admin: Engine) -> None:
             {"r": ROLE},
         ).all()
         views = ["sla_feature_windows", "sla_incidents", "sla_models", "sla_runs"]  # migration 0005
-        assert sorted(grants) == sorted(
-            [("feature_results", "SELECT"), ("runs", "SELECT")] + [(v, "SELECT") for v in views]
-        )
+        tables = ["feature_results", "runs", "feature_daily"]  # feature_daily: migration 0007
+        assert sorted(grants) == sorted((name, "SELECT") for name in tables + views)
         assert conn.scalar(text("SELECT has_schema_privilege(:r, 'public', 'CREATE')"), {"r": ROLE}) is False
         attributes = conn.execute(
             text("SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = :r"),

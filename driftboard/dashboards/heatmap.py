@@ -16,6 +16,23 @@ from driftboard.dashboards import style as s
 
 # One model's chosen features in the range (each query repeats it: Grafana sends one statement).
 CHOSEN = f"model {c.in_var('model')} AND feature {c.in_var('feature')} AND $__timeFilter(window_end)"
+# The UTC days lying wholly inside Grafana's range [from, to] (its $__timeFilter is BETWEEN):
+# from the first midnight at or after `from` up to the last midnight at or before `to`.
+FIRST_DAY = (
+    "date_trunc('day', $__timeFrom()::timestamptz - interval '1 microsecond', 'UTC') + interval '24 hours'"
+)
+END_DAY = "date_trunc('day', $__timeTo()::timestamptz, 'UTC')"
+# Each feature's ratios in the range, exactly, but cheaply: the whole days' maxima from the
+# feature_daily rollup (driftboard/rollup.py), and the raw rows of the partial days at either
+# edge. A row in [FIRST_DAY, END_DAY) is in a whole day; every other row of the range is read
+# raw, so nothing is counted twice or missed, also when the range lies within one day.
+WORST = f"""
+SELECT feature, max_ratio AS ratio FROM feature_daily
+WHERE model {c.in_var("model")} AND feature {c.in_var("feature")} AND day >= {FIRST_DAY} AND day < {END_DAY}
+UNION ALL
+SELECT feature, drift_ratio FROM feature_results WHERE {CHOSEN} AND window_end < {FIRST_DAY}
+UNION ALL
+SELECT feature, drift_ratio FROM feature_results WHERE {CHOSEN} AND window_end >= {END_DAY}"""
 # The ranks are computed once, as a feature → rank lookup, so the cells stream in time order
 # straight from the (model, window_end) index, unsorted otherwise: Grafana needs the rows in
 # time order only, as it sorts the series itself. A join to the ranks would sort all of the
@@ -23,8 +40,8 @@ CHOSEN = f"model {c.in_var('model')} AND feature {c.in_var('feature')} AND $__ti
 CELLS = f"""
 WITH ranks AS (
   SELECT jsonb_object_agg(feature, lpad(position::text, 4, '0')) AS rank_of
-  FROM (SELECT feature, row_number() OVER (ORDER BY max(drift_ratio) DESC NULLS LAST, feature) AS position
-        FROM feature_results WHERE {CHOSEN} GROUP BY feature) ranked
+  FROM (SELECT feature, row_number() OVER (ORDER BY max(ratio) DESC NULLS LAST, feature) AS position
+        FROM ({WORST}) worst GROUP BY feature) ranked
 )
 SELECT window_end AS time, (SELECT rank_of FROM ranks) ->> feature AS worst_rank, feature, drift_ratio
 FROM feature_results
