@@ -153,6 +153,16 @@ def stored_per_window(*schedulers: Scheduler, model: str) -> Counter[str]:
     )
 
 
+def sleeping_query_in_flight(engine: Engine) -> bool:
+    """A scheduler's source query (a pg_sleep over cur_rows) is running on the server now."""
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+        "AND query LIKE '%FROM cur_rows, pg_sleep%' AND pid <> pg_backend_pid()"
+    )
+    with engine.connect() as conn:
+        return bool(conn.execute(text(query)).scalar_one())
+
+
 def runs(engine: Engine, model: str) -> list[dict[str, Any]]:
     query = text("SELECT * FROM runs WHERE model = :m ORDER BY window_end")
     with engine.connect() as conn:

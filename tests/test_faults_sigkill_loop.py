@@ -28,6 +28,7 @@ from tests.schedproc import (
     consecutive,
     field,
     runs,
+    sleeping_query_in_flight,
     spec_text,
     stored_per_window,
     wait_for,
@@ -38,15 +39,6 @@ from tests.schedproc import (
 KILLS = 3  # mid-run, start-up, mid-run; each costs a scheduler start-up (~8 s on 2 busy cores)
 STEP = timedelta(seconds=3)
 QUERY = "SELECT ts, x, y FROM cur_rows, pg_sleep(0.3) WHERE ts >= :window_start AND ts < :window_end"
-
-
-def in_flight(engine: Engine) -> bool:
-    query = (
-        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-        "AND query LIKE '%FROM cur_rows, pg_sleep%' AND pid <> pg_backend_pid()"
-    )
-    with engine.connect() as conn:
-        return bool(conn.execute(text(query)).scalar_one())
 
 
 def incomplete(engine: Engine) -> int:
@@ -88,7 +80,11 @@ def killed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 def _kill_once(sched: Scheduler, engine: Engine, mid_run: bool, moments: random.Random) -> str | None:
     """Kill at a run in flight (returns its window) or at a random moment of start-up."""
     if mid_run:
-        wait_for("a run of this scheduler in flight", lambda: in_flight(engine) or sched.exited(), 120)
+        wait_for(
+            "a run of this scheduler in flight",
+            lambda: sleeping_query_in_flight(engine) or sched.exited(),
+            120,
+        )
     else:
         time.sleep(moments.uniform(0, 2))
     window = computing(sched) if mid_run else None
@@ -97,7 +93,7 @@ def _kill_once(sched: Scheduler, engine: Engine, mid_run: bool, moments: random.
     # Killed during warm-up, the fork server first finishes importing Evidently (over 15 s on
     # a busy machine), then sees the scheduler gone and exits; it never starts a worker.
     wait_for("the killed scheduler's workers to exit", lambda: not sched.group_alive(), 90)
-    wait_for("the killed query to end", lambda: not in_flight(engine), 15)
+    wait_for("the killed query to end", lambda: not sleeping_query_in_flight(engine), 15)
     return window
 
 

@@ -19,6 +19,7 @@ from schedproc import (
     consecutive,
     field,
     runs,
+    sleeping_query_in_flight,
     spec_text,
     stored_per_window,
     wait_for,
@@ -30,15 +31,6 @@ from sqlalchemy import Engine, text
 from driftboard import db
 
 SLOW_QUERY = "SELECT ts, x, y FROM cur_rows, pg_sleep(2) WHERE ts >= :window_start AND ts < :window_end"
-
-
-def slow_in_flight(engine: Engine) -> bool:
-    query = (
-        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-        "AND query LIKE '%FROM cur_rows, pg_sleep%' AND pid <> pg_backend_pid()"
-    )
-    with engine.connect() as conn:
-        return bool(conn.execute(text(query)).scalar_one())
 
 
 def computing(sched: Scheduler, model: str) -> str:
@@ -93,7 +85,11 @@ def _crash(sched: Scheduler, engine: Engine) -> dict[str, Any]:
     # not redone. With the fast drift engine that case came up whenever the kill was early.
     wait_for(
         "2 fast windows, a stored slow window and a slow run in flight",
-        lambda: len(runs(engine, "fast")) >= 2 and len(runs(engine, "slow")) >= 1 and slow_in_flight(engine),
+        lambda: (
+            len(runs(engine, "fast")) >= 2
+            and len(runs(engine, "slow")) >= 1
+            and sleeping_query_in_flight(engine)
+        ),
         120,
     )
     killed = computing(sched, "slow")
@@ -101,7 +97,7 @@ def _crash(sched: Scheduler, engine: Engine) -> dict[str, Any]:
     sched.proc.wait(10)
     killed_at = datetime.now(UTC)
     wait_for("the orphaned worker to exit", lambda: not sched.group_alive(), 15)
-    wait_for("the killed query to end", lambda: not slow_in_flight(engine), 15)
+    wait_for("the killed query to end", lambda: not sleeping_query_in_flight(engine), 15)
     after_kill = [r for r in runs(engine, "slow") if window_key(r) == killed]
     time.sleep(5)  # stay down for at least two fast windows
     return {
@@ -119,7 +115,11 @@ def _restart_and_stop(sched: Scheduler, engine: Engine, killed: str) -> dict[str
     def caught_up() -> bool:
         fast = runs(engine, "fast")
         redone = [r for r in runs(engine, "slow") if window_key(r) == killed]
-        return bool(fast and redone) and fast[-1]["window_end"] >= restarted_at and slow_in_flight(engine)
+        return (
+            bool(fast and redone)
+            and fast[-1]["window_end"] >= restarted_at
+            and sleeping_query_in_flight(engine)
+        )
 
     wait_for("fast to catch up, the killed window redone and a slow run in flight", caught_up, 120)
     in_flight = computing(sched, "slow")
