@@ -39,6 +39,9 @@ class Scheduler:
         self.stopping = threading.Event()
         self.pool = WorkerPool(settings.scheduler_workers or os.cpu_count() or 1, settings.log_format)
         self.backlog: dict[str, int] = {}
+        # Held while one of a model's windows runs: decommissioning waits on it (see _decommission).
+        self.running: dict[str, threading.Lock] = {}
+        self.running_guard = threading.Lock()
         selfmon.track_queue_depth(lambda: self.pool.waiting() + sum(self.backlog.copy().values()))
         self.aps = BackgroundScheduler(executors={"default": ThreadPoolExecutor(JOB_THREADS)}, timezone=UTC)
         self.log = logfmt.run_log(__name__)
@@ -64,17 +67,30 @@ class Scheduler:
             "jobs loaded", extra=dict(zip(("jobs", "added", "changed", "removed"), sizes, strict=True))
         )
 
+    def _running(self, model: str) -> threading.Lock:
+        with self.running_guard:
+            return self.running.setdefault(model, threading.Lock())
+
     def _decommission(self, model: str) -> None:
-        """A removed spec's Pushgateway group goes too, so its alerts resolve instead of lingering."""
-        url = self.settings.pushgateway_url
-        if not url:
-            return
-        try:
-            push.delete(url, model)
-        except OSError as exc:  # URLError is an OSError; the next reload or a manual delete retries
-            self.log.warning(
-                "could not delete the model's metrics", extra={"model": model, "error": str(exc)}
-            )
+        """A removed spec's Pushgateway group goes too, so its alerts resolve instead of lingering.
+
+        A window of the model already past its check in `fire` would push after a delete made
+        now, bringing the group back: the delete waits for it, on a thread so that a reload
+        never waits for a run.
+        """
+        if self.settings.pushgateway_url:
+            threading.Thread(
+                target=self._delete_group, args=[model], name="decommission", daemon=True
+            ).start()
+
+    def _delete_group(self, model: str) -> None:
+        with self._running(model):
+            try:
+                push.delete(str(self.settings.pushgateway_url), model)
+            except OSError as exc:  # URLError is an OSError; `driftboard decommission` retries by hand
+                self.log.warning(
+                    "could not delete the model's metrics", extra={"model": model, "error": str(exc)}
+                )
 
     def _schedule(self, loaded: LoadedSpec, first: bool) -> None:
         """A new job fires at once, to catch up; misfires are moot since each firing catches up."""
@@ -113,10 +129,11 @@ class Scheduler:
         self.backlog[model] = len(windows)
         try:
             for window in windows:
-                if self.stopping.is_set() or self.jobs.get(model) is not loaded:
-                    break  # shutting down, or a reload removed or changed the spec
-                self.backlog[model] -= 1
-                self.run_window(loaded, window)
+                with self._running(model):  # checked and run under it: see _decommission
+                    if self.stopping.is_set() or self.jobs.get(model) is not loaded:
+                        break  # shutting down, or a reload removed or changed the spec
+                    self.backlog[model] -= 1
+                    self.run_window(loaded, window)
         finally:
             self.backlog.pop(model, None)
 
