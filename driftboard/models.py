@@ -16,9 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.types import TypeDecorator
 
 # Deterministic constraint names, so migrations can drop and alter them on every backend.
@@ -50,6 +53,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def text_with_times(sql: str, *names: str) -> TextClause:
+    """Raw SQL whose named time parameters are bound as UTCDateTime binds them: SQLite
+    compares the stored text, so the format must be the same."""
+    return text(sql).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in names))
 
 
 class Base(DeclarativeBase):

@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, TextClause, bindparam, text
+from sqlalchemy import Connection, Engine, text
 
 from driftboard import rollup
 from driftboard.locks import LOCK_NAMESPACE
-from driftboard.models import UTCDateTime
+from driftboard.models import text_with_times
 
 TABLE = "feature_results"
 PARTITION = re.compile(rf"{TABLE}_p(\d{{4}})(\d{{2}})")
@@ -34,11 +34,6 @@ RANGE = "window_end >= :start AND window_end < :end"
 # As migration 0006 makes them: the dashboards' index-only scans need the visibility map that
 # VACUUM sets, and they read mostly the newest rows, so vacuum after 2 % new rows, not 20 %.
 VACUUM_SOONER = "WITH (autovacuum_vacuum_insert_scale_factor = 0.02)"
-
-
-def timed(sql: str, *names: str) -> TextClause:
-    """Bound as the models bind them: SQLite compares the stored text, so the format matters."""
-    return text(sql).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in names))
 
 
 @dataclass
@@ -91,8 +86,8 @@ def create(conn: Connection, month: datetime) -> str:
     """PostgreSQL refuses a partition while the default holds rows of its range: move them."""
     name, bounds = f"{TABLE}_p{month:%Y%m}", {"start": month, "end": month_start(month, 1)}
     waiting = f"CREATE TEMP TABLE waiting AS SELECT * FROM {TABLE}_default WHERE {RANGE}"
-    conn.execute(timed(waiting, "start", "end"), bounds)
-    conn.execute(timed(f"DELETE FROM {TABLE}_default WHERE {RANGE}", "start", "end"), bounds)
+    conn.execute(text_with_times(waiting, "start", "end"), bounds)
+    conn.execute(text_with_times(f"DELETE FROM {TABLE}_default WHERE {RANGE}", "start", "end"), bounds)
     literal = "FROM ('{:%Y-%m-%d} 00:00:00+00') TO ('{:%Y-%m-%d} 00:00:00+00')".format(*bounds.values())
     conn.execute(text(f"CREATE TABLE {name} PARTITION OF {TABLE} FOR VALUES {literal} {VACUUM_SOONER}"))
     conn.execute(text(f"INSERT INTO {TABLE} SELECT * FROM waiting"))
@@ -111,7 +106,9 @@ def delete_before(conn: Connection, before: datetime) -> int:
     """Runs before the cutoff (their feature rows cascade), their performance results, and
     the feature_daily days they made up."""
     for table in ("performance_results", TABLE):
-        conn.execute(timed(f"DELETE FROM {table} WHERE window_end < :c", "c"), {"c": before})
-    deleted = conn.execute(timed("DELETE FROM runs WHERE window_end < :c", "c"), {"c": before}).rowcount
+        conn.execute(text_with_times(f"DELETE FROM {table} WHERE window_end < :c", "c"), {"c": before})
+    deleted = conn.execute(
+        text_with_times("DELETE FROM runs WHERE window_end < :c", "c"), {"c": before}
+    ).rowcount
     rollup.delete_before(conn, before)  # after the rows: a cutoff inside a day recomputes it from them
     return deleted

@@ -11,10 +11,10 @@ ratio exact: the day's maximum can go down.
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy import Connection, text
 
 from driftboard.locks import LOCK_NAMESPACE
-from driftboard.models import UTCDateTime
+from driftboard.models import text_with_times
 
 DAY = timedelta(days=1)
 # The UTC day's start, in each backend's storage: SQLite keeps UTC as naive text
@@ -48,11 +48,6 @@ def refresh_day(conn: Connection, model: str, moment: datetime) -> None:
     rebuild(conn, "model = :model AND {range}", {"model": model, "start": start, "end": start + DAY})
 
 
-def timed(sql: str, *names: str) -> TextClause:
-    """Bound as the models bind them: SQLite compares the stored text, so the format matters."""
-    return text(sql).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in names))
-
-
 def hash_key(model: str, day: datetime) -> int:
     """A stable signed 32-bit key; a collision only serialises two saves."""
     digest = hashlib.sha256(f"{model}|{day:%Y-%m-%d}".encode()).digest()
@@ -65,14 +60,14 @@ def rebuild(conn: Connection, where: str = "true", params: dict[str, object] | N
     dialect, params = conn.dialect.name, params or {}
     names = [n for n in ("start", "end") if n in params]
     daily, raw = (where.format(range=f"{col} >= :start AND {col} < :end") for col in ("day", "window_end"))
-    conn.execute(timed(f"DELETE FROM feature_daily WHERE {daily}", *names), params)
+    conn.execute(text_with_times(f"DELETE FROM feature_daily WHERE {daily}", *names), params)
     insert = REBUILD.format(day=DAY_OF[dialect], where=raw)
-    conn.execute(timed(insert, *names), params)
+    conn.execute(text_with_times(insert, *names), params)
 
 
 def delete_before(conn: Connection, before: datetime) -> None:
     """Retention: whole days before the cutoff go; a cutoff inside a day recomputes that day."""
     start = day_start(before)
-    conn.execute(timed("DELETE FROM feature_daily WHERE day < :start", "start"), {"start": start})
+    conn.execute(text_with_times("DELETE FROM feature_daily WHERE day < :start", "start"), {"start": start})
     if start != before:
         rebuild(conn, "{range}", {"start": start, "end": start + DAY})
