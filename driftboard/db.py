@@ -34,9 +34,9 @@ def parse_url(url: str) -> URL:
 
 
 def make_engine(url: str) -> Engine:
-    parse_url(url)
-    engine = create_engine(url, pool_pre_ping=True)
-    if make_url(url).get_backend_name() == "sqlite":
+    parsed = parse_url(url)
+    engine = create_engine(parsed, pool_pre_ping=True)
+    if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
