@@ -6,7 +6,7 @@ server fails the tests, it never skips them.
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,9 +41,12 @@ def drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
-def migrated(url: str) -> str:
+def migrated(url: str, seed: Callable[[Engine], None] | None = None) -> str:
+    """The store at `url` migrated to head, and filled by `seed` when given."""
     engine = db.make_engine(url)
     db.upgrade(engine)
+    if seed is not None:
+        seed(engine)
     engine.dispose()
     return url
 

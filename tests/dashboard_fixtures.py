@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import create_pg_database, drop_pg_database
+from conftest import create_pg_database, drop_pg_database, migrated
 from dashboard_history import seed
 from dashboard_support import GENERATED, PASSWORD
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from driftboard import db, grafana_role
+from driftboard import grafana_role
 from driftboard.dashboards import inventory
 
 TIMEOUTS = "-c statement_timeout=20000 -c lock_timeout=3000"
@@ -23,11 +23,7 @@ TIMEOUTS = "-c statement_timeout=20000 -c lock_timeout=3000"
 @pytest.fixture(scope="session")
 def seeded_pg_url() -> Iterator[str]:
     """A migrated store holding dashboard_history; tests only read it."""
-    url = create_pg_database("driftboard_dash")
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed(engine)
-    engine.dispose()
+    url = migrated(create_pg_database("driftboard_dash"), seed)
     yield url
     drop_pg_database(url)
 

@@ -6,7 +6,7 @@ A plugin the SLA test modules load with `pytest_plugins = ["sla_fixtures"]`.
 from collections.abc import Iterator
 
 import pytest
-from conftest import create_pg_database, drop_pg_database
+from conftest import create_pg_database, drop_pg_database, migrated
 from dashboard_support import PASSWORD
 from sla_history import seed
 from sqlalchemy import Engine, create_engine
@@ -17,23 +17,14 @@ from driftboard import db, grafana_role
 
 @pytest.fixture(scope="session")
 def sla_pg_url() -> Iterator[str]:
-    url = create_pg_database("driftboard_sla")
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed(engine)
-    engine.dispose()
+    url = migrated(create_pg_database("driftboard_sla"), seed)
     yield url
     drop_pg_database(url)
 
 
 @pytest.fixture(scope="session")
 def sla_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('sla') / 'store.db'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed(engine)
-    engine.dispose()
-    return url
+    return migrated(f"sqlite:///{tmp_path_factory.mktemp('sla') / 'store.db'}", seed)
 
 
 @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
