@@ -6,6 +6,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import wasserstein_distance
 
 from driftboard.fastdrift import ecdf, profile
 from driftboard.fastdrift.engine import native_score
@@ -55,6 +56,7 @@ def _compare(
 @pytest.fixture(autouse=True)
 def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ecdf, "CHUNK", 97)  # many chunk boundaries at test sizes
+    monkeypatch.setattr(ecdf, "QUANTILE_CHUNK", 97)
 
 
 @pytest.mark.parametrize(("n_ref", "n_cur"), SIZES)
@@ -72,3 +74,22 @@ def test_categorical_natives_equal_evidently(shape: str, n_ref: int, n_cur: int)
 @pytest.mark.parametrize("m", [1, 96, 97, 98, 500])
 def test_wasserstein_at_chunk_boundaries(m: int) -> None:
     _compare("numerical", NUMERICAL["normal-shift"], 2000, m, ["wasserstein"])
+
+
+W1_SHAPES = {
+    "continuous": lambda n: RNG.normal(0, 1, n),
+    "ties": lambda n: np.round(RNG.normal(0, 1, n) * 2),
+    "constant": lambda n: np.full(n, 1.5),
+}
+
+
+@pytest.mark.parametrize(("n", "m"), [(1, 1), (1, 300), (7, 7), (96, 97), (194, 97), (300, 1), (2000, 1300)])
+@pytest.mark.parametrize("ref_shape", sorted(W1_SHAPES))
+@pytest.mark.parametrize("cur_shape", sorted(W1_SHAPES))
+def test_both_wasserstein_paths_equal_scipy(n: int, m: int, ref_shape: str, cur_shape: str) -> None:
+    """The quantile pass and the binary-search walk, each forced, on ties, equal grids (i/n = j/m)."""
+    v, c = np.sort(W1_SHAPES[ref_shape](n)), np.sort(W1_SHAPES[cur_shape](m) + 0.25)
+    expected = wasserstein_distance(v, c)
+    built = profile.numerical(pd.Series(v))
+    assert same(ecdf._w1_quantiles(v, c), expected)
+    assert same(ecdf._w1(built.values, built.integral, c), expected)

