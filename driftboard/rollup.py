@@ -66,8 +66,18 @@ def rebuild(conn: Connection, where: str = "true", params: dict[str, object] | N
 
 
 def delete_before(conn: Connection, before: datetime) -> None:
-    """Retention: whole days before the cutoff go; a cutoff inside a day recomputes that day."""
+    """Retention: whole days before the cutoff go; a cutoff inside a day recomputes that day,
+    model by model under each one's day lock, so that a save into that day at the same
+    moment is neither lost from the rollup nor collides with it."""
     start = day_start(before)
     conn.execute(text_with_times("DELETE FROM feature_daily WHERE day < :start", "start"), {"start": start})
     if start != before:
-        rebuild(conn, "{range}", {"start": start, "end": start + DAY})
+        for model in models_on(conn, start):
+            refresh_day(conn, model, start)
+
+
+def models_on(conn: Connection, start: datetime) -> list[str]:
+    """Models with rollup rows on the day from `start`, sorted: locks taken in one order."""
+    query = "SELECT DISTINCT model FROM feature_daily WHERE day >= :start AND day < :end ORDER BY model"
+    params = {"start": start, "end": start + DAY}
+    return list(conn.scalars(text_with_times(query, "start", "end"), params))

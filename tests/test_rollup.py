@@ -1,14 +1,16 @@
 """feature_daily stays equal to a GROUP BY over feature_results after every write and retention."""
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from driftboard import db, partitions, rollup, store
 from driftboard.results import FeatureOutcome, RunOutcome
 from driftboard.schedule import Window
+from tests.schedproc import wait_for
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -83,9 +85,71 @@ def test_retention_deletes_the_days_before_the_cutoff(engine: Engine) -> None:
 def test_a_cutoff_inside_a_day_recomputes_that_day(engine: Engine) -> None:
     save(engine, DAY + HOUR, {"a": 1.5})
     save(engine, DAY + 20 * HOUR, {"a": 0.5})
+    save(engine, DAY + 2 * HOUR, {"a": 0.5}, model="gone")  # all of its day is before the cutoff
     with engine.begin() as conn:
         partitions.delete_before(conn, DAY + 12 * HOUR)
     assert daily(engine) == expected(engine) == {("m", "2026-03-01", "a", 0.5, 0, 1)}
+
+
+def test_retention_and_a_save_into_the_cutoff_day_at_once(
+    fresh_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save holds its day open (rows and rollup written, not committed) while retention
+    recomputes that day: retention waits for it, and the day ends exact, with the save in."""
+    engine = db.make_engine(fresh_store)
+    save(engine, DAY + HOUR, {"a": 1.5})
+    save(engine, DAY + 20 * HOUR, {"a": 0.5})
+    holding, release = threading.Event(), threading.Event()
+    real = rollup.refresh_day
+
+    def held(conn: Connection, model: str, moment: datetime) -> None:
+        real(conn, model, moment)
+        if threading.current_thread().name == "save":
+            holding.set()
+            release.wait(30)
+
+    monkeypatch.setattr(rollup, "refresh_day", held)
+    saver = Worker("save", lambda: save(engine, DAY + 13 * HOUR, {"a": 2.5}))
+    assert holding.wait(30)
+    retention = Worker("retention", lambda: _retain(engine, DAY + 12 * HOUR))
+    wait_for("retention to wait for the save", lambda: _waiting_on_a_lock(engine))
+    release.set()
+    saver.join()
+    retention.join()
+    assert daily(engine) == expected(engine) == {("m", "2026-03-01", "a", 2.5, 1, 2)}
+    engine.dispose()
+
+
+class Worker(threading.Thread):
+    """A thread whose exception fails the test at join()."""
+
+    def __init__(self, name: str, target: Callable[[], None]) -> None:
+        super().__init__(name=name, daemon=True)
+        self.work, self.error = target, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.work()
+        except BaseException as exc:  # handed to the test thread, raised at join()
+            self.error = exc
+
+    def join(self, timeout: float | None = 60) -> None:
+        super().join(timeout)
+        assert not self.is_alive(), f"{self.name} did not finish"
+        if self.error is not None:
+            raise self.error
+
+
+def _retain(engine: Engine, cutoff: datetime) -> None:
+    with engine.begin() as conn:
+        partitions.delete_before(conn, cutoff)
+
+
+def _waiting_on_a_lock(engine: Engine) -> bool:
+    query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+    with engine.connect() as conn:
+        return bool(conn.scalar(text(query)))
 
 
 def test_migration_0007_backfills_what_the_saves_kept(engine: Engine) -> None:
