@@ -10,7 +10,7 @@ from driftboard import db, push, store
 from driftboard.errors import describe_db_error
 from driftboard.metrics import RunContext
 from driftboard.results import RunOutcome
-from driftboard.runner import evaluate
+from driftboard.runner import evaluate, keep_report
 from driftboard.schedule import Window, period, window_ending
 from driftboard.settings import Settings
 from driftboard.sla import registry
@@ -44,11 +44,14 @@ def _engine(settings: Settings) -> Engine:
 
 
 def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
-    outcome = evaluate(loaded, window, settings.reports_dir, settings.keep_reports)
+    outcome = evaluate(loaded, window, settings.keep_reports)
     try:
         store.save(engine, outcome, registry.upserter(loaded.spec))
         if settings.pushgateway_url:
             publish(engine, loaded, outcome, settings.pushgateway_url)
+        if outcome.report is not None:  # seconds of Evidently's HTML: after the alert can fire
+            keep_report(outcome, settings.reports_dir)
+            store.record_report(engine, outcome)
     except SQLAlchemyError as exc:
         reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
         raise StoreError(f"could not store the run: {reason}") from None

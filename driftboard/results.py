@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from driftboard.schedule import Window
 
@@ -26,6 +26,12 @@ class FeatureOutcome:
     unseen_share: float | None = None
 
 
+class PendingReport(Protocol):
+    """An Evidently report a run will keep, built only when asked (it costs seconds)."""
+
+    def build(self) -> Any: ...
+
+
 @dataclass
 class RunOutcome:
     model: str
@@ -44,6 +50,7 @@ class RunOutcome:
     push_error: str | None = None
     features: list[FeatureOutcome] = field(default_factory=list)
     run_id: int | None = None
+    report: PendingReport | None = field(default=None, repr=False, compare=False)  # not stored
 
     @property
     def scored(self) -> list[FeatureOutcome]:

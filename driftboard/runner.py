@@ -47,13 +47,13 @@ def feature_outcome(col: quality.Column, result: drift.DriftResult) -> FeatureOu
     return out
 
 
-def _keep_report(
-    outcome: RunOutcome, result: drift.DriftResult, reports_dir: Path, keep: KeepReports
-) -> None:
-    if result.report is None or not reports.wanted(keep, outcome.n_drifted > 0):
+def keep_report(outcome: RunOutcome, reports_dir: Path) -> None:
+    """Build and save the report `evaluate` left pending; a failure is said on the run."""
+    pending, outcome.report = outcome.report, None
+    if pending is None:
         return
-    try:  # built only now: runs that keep no report never pay for Evidently's
-        snapshot = result.report.build()
+    try:
+        snapshot = pending.build()
     except Exception as exc:  # the scores stand without the HTML; say so on the run
         outcome.error = f"Evidently report not built: {type(exc).__name__}: {exc}"
         return
@@ -64,13 +64,13 @@ def _keep_report(
 
 
 def evaluate(
-    loaded: LoadedSpec,
-    window: Window,
-    reports_dir: Path,
-    keep: KeepReports,
-    options: drift.DriftOptions | None = None,
+    loaded: LoadedSpec, window: Window, keep: KeepReports, options: drift.DriftOptions | None = None
 ) -> RunOutcome:
-    """Compute one window. Data problems give a failed outcome with the reason, not an exception."""
+    """Compute one window. Data problems give a failed outcome with the reason, not an exception.
+
+    A report the run keeps is left pending on `outcome.report` for `keep_report`: the pipeline
+    builds it after storing and pushing, so that no result or alert waits for Evidently's HTML.
+    """
     spec = loaded.spec
     options = options or drift.DriftOptions.from_settings(get_settings())
     outcome = RunOutcome(spec.model, window, "failed", datetime.now(UTC), datetime.now(UTC))
@@ -94,6 +94,7 @@ def evaluate(
         outcome.error = "no feature could be scored: " + "; ".join(
             f"{f.feature}: {f.reason}" for f in outcome.features
         )
-    _keep_report(outcome, result, reports_dir, keep)
+    if result.report is not None and reports.wanted(keep, outcome.n_drifted > 0):
+        outcome.report = result.report  # built only later: runs that keep none never pay for it
     outcome.finished_at = datetime.now(UTC)
     return outcome

@@ -76,10 +76,21 @@ def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | 
 
 
 def record_push(engine: Engine, outcome: RunOutcome) -> None:
+    _record(engine, outcome, "pushed_at", "push_error")
+
+
+def record_report(engine: Engine, outcome: RunOutcome) -> None:
+    """The kept report's path, or why it is missing, on the run stored before it was built."""
+    _record(engine, outcome, "report_path", "error")
+
+
+def _record(engine: Engine, outcome: RunOutcome, *fields: str) -> None:
+    """Fields known only after the run's transaction committed."""
     with Session(engine) as session, session.begin():
         run = session.get(Run, outcome.run_id)
         if run is not None:  # replaced meanwhile by a re-run of the window: nothing to mark
-            run.pushed_at, run.push_error = outcome.pushed_at, outcome.push_error
+            for name in fields:
+                setattr(run, name, getattr(outcome, name))
 
 
 def latest_runs(engine: Engine, model: str, limit: int = 10) -> list[Run]:

@@ -67,7 +67,7 @@ def evidently_scores(ref: pd.DataFrame, cur: pd.DataFrame, **preset: Any) -> dic
 def run_job(tmp_path: Path, ref: pd.DataFrame, cur: pd.DataFrame, **spec: Any):
     job = write_job(tmp_path, ref, cur, columns=COLUMNS, **spec)
     loaded = load_spec(job)
-    return evaluate(loaded, window_ending(loaded.spec, WINDOW_END), tmp_path / "reports", "drifted")
+    return evaluate(loaded, window_ending(loaded.spec, WINDOW_END), "drifted")
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from driftboard import evidently_report
 from driftboard.drift import DriftOptions
 from driftboard.results import RunOutcome
-from driftboard.runner import evaluate
+from driftboard.runner import evaluate, keep_report
 from driftboard.schedule import window_ending
 from driftboard.settings import KeepReports
 from driftboard.specload import load_spec
@@ -38,7 +38,9 @@ def _run(tmp_path: Path, keep: KeepReports, **options: Any) -> RunOutcome:
     cur["x"] = cur["x"] + np.where(np.arange(len(cur)) % 2, 3.0, 0.0)  # x drifts, y and c do not
     loaded = load_spec(write_job(tmp_path, ref, cur))
     opts = DriftOptions(cache_dir=tmp_path / "cache", **options)
-    return evaluate(loaded, window_ending(loaded.spec, WINDOW_END), tmp_path / "reports", keep, opts)
+    outcome = evaluate(loaded, window_ending(loaded.spec, WINDOW_END), keep, opts)
+    keep_report(outcome, tmp_path / "reports")
+    return outcome
 
 
 def test_no_report_is_built_for_a_run_that_keeps_none(tmp_path: Path, built: list) -> None:

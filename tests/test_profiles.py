@@ -139,9 +139,7 @@ def test_the_runner_keys_profiles_on_the_reference_data(tmp_path: Path) -> None:
 
     def run() -> list[Path]:
         loaded = load_spec(job)
-        evaluate(
-            loaded, window_ending(loaded.spec, helpers.WINDOW_END), tmp_path / "reports", "none", options
-        )
+        evaluate(loaded, window_ending(loaded.spec, helpers.WINDOW_END), "none", options)
         return sorted((tmp_path / "cache").iterdir())
 
     (first,) = run()

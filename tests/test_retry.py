@@ -82,9 +82,7 @@ def test_an_unreachable_source_yields_a_transient_outcome(tmp_path: Path) -> Non
         }
     )
     end = datetime(2026, 3, 1, tzinfo=UTC)
-    outcome = evaluate(
-        LoadedSpec(tmp_path / "m.yaml", spec), Window(end - timedelta(hours=1), end), tmp_path, "none"
-    )
+    outcome = evaluate(LoadedSpec(tmp_path / "m.yaml", spec), Window(end - timedelta(hours=1), end), "none")
     assert is_transient(outcome), outcome.error
 
 
