@@ -34,7 +34,9 @@ class Settings(BaseSettings):
         default=Path(".driftboard-cache"),
         description="Reference profiles reused across runs (safe to delete; see BENCHMARKS.md).",
     )
-    drift_workers: int = Field(default=0, ge=0, description="Threads scoring columns; 0: one per core.")
+    drift_workers: int = Field(
+        default=0, ge=0, description="At most this many threads score columns; 0: one per core."
+    )
     report_sample_rows: int = Field(
         default=20_000,
         ge=0,

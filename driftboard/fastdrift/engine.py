@@ -19,6 +19,7 @@ from driftboard.scores import DriftResult, Score
 from driftboard.spec import Drift
 
 log = logging.getLogger(__name__)
+PARALLEL_MIN_ROWS = 30_000  # rows per column from which a second thread pays
 Outcome = tuple[str, Score | None, str | None]
 
 
@@ -31,13 +32,23 @@ def score_columns(
 ) -> DriftResult:
     if not columns:
         return DriftResult({}, {})
-    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool, warnings.catch_warnings():
+    most = workers or os.cpu_count() or 1
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numpy/scipy noise on constant columns; the scores stand
-        found, use = store.profiles(columns, drift, reference_key, cache_dir, pool)
-        outcomes = _score_all(pool, columns, found, drift)
+        with ThreadPoolExecutor(threads(most, columns, "reference")) as pool:
+            found, use = store.profiles(columns, drift, reference_key, cache_dir, pool)
+        with ThreadPoolExecutor(threads(most, columns, "current")) as pool:
+            outcomes = _score_all(pool, columns, found, drift)
     scores = {name: s for name, s, _ in outcomes if s is not None}
     errors = {name: e for name, _, e in outcomes if e is not None}
     return DriftResult(scores, errors, profile=use)
+
+
+def threads(most: int, columns: list[Column], side: str) -> int:
+    """One thread for short columns: their numpy calls are too brief to let the GIL go for
+    long, and two threads were slower than one below about 20,000 rows (BENCHMARKS.md)."""
+    rows = max(len(getattr(col, side)) for col in columns)
+    return most if rows >= PARALLEL_MIN_ROWS else 1
 
 
 def _score_all(

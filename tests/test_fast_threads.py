@@ -1,0 +1,53 @@
+"""Columns are scored on a thread pool over the shared Series when they are long enough for a
+second thread to pay; the scores do not depend on the number of threads."""
+
+import threading
+
+import pytest
+
+from driftboard.fastdrift import engine
+from driftboard.fastdrift.engine import PARALLEL_MIN_ROWS, score_columns, threads
+from driftboard.quality import Column
+from driftboard.spec import Drift
+from tests.fast_helpers import columns, frames
+
+
+@pytest.mark.parametrize(
+    ("n_ref", "n_cur", "reference", "current"),
+    [
+        (PARALLEL_MIN_ROWS - 1, PARALLEL_MIN_ROWS - 1, 1, 1),
+        (PARALLEL_MIN_ROWS, 100, 2, 1),  # a long reference: its profile is built on both
+        (100, PARALLEL_MIN_ROWS, 1, 2),
+    ],
+)
+def test_short_columns_use_one_thread(n_ref: int, n_cur: int, reference: int, current: int) -> None:
+    cols = columns(*frames(n_ref, n_cur))
+    assert (threads(2, cols, "reference"), threads(2, cols, "current")) == (reference, current)
+
+
+def test_threaded_scores_equal_one_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    cols = columns(*frames(3000, 2000))
+    alone = score_columns(cols, Drift(), workers=1)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_ROWS", 1)
+    names = _record_threads(monkeypatch)
+    shared = score_columns(cols, Drift(), workers=2)
+    assert len(set(names)) == 2  # both threads scored columns, at the same moment
+    assert shared.scores == alone.scores
+    assert shared.errors == alone.errors == {}
+
+
+def _record_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each scoring thread's first column waits for the other's: two must run at once."""
+    names: list[str] = []
+    meet = threading.Barrier(2, timeout=10)
+    real = engine.score_one
+
+    def spy(col: Column, *args: object) -> engine.Outcome:
+        name = threading.current_thread().name
+        if name not in names:
+            names.append(name)
+            meet.wait()
+        return real(col, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "score_one", spy)
+    return names
