@@ -6,23 +6,31 @@ import threading
 import pytest
 
 from driftboard.fastdrift import engine
-from driftboard.fastdrift.engine import PARALLEL_MIN_ROWS, score_columns, threads
+from driftboard.fastdrift.engine import PARALLEL_MIN_ROWS, build_threads, score_columns, score_threads
 from driftboard.quality import Column
 from driftboard.spec import Drift
 from tests.fast_helpers import columns, frames
 
 
 @pytest.mark.parametrize(
-    ("n_ref", "n_cur", "reference", "current"),
+    ("n_ref", "n_cur", "build", "score"),
     [
         (PARALLEL_MIN_ROWS - 1, PARALLEL_MIN_ROWS - 1, 1, 1),
         (PARALLEL_MIN_ROWS, 100, 2, 1),  # a long reference: its profile is built on both
         (100, PARALLEL_MIN_ROWS, 1, 2),
     ],
 )
-def test_short_columns_use_one_thread(n_ref: int, n_cur: int, reference: int, current: int) -> None:
+def test_short_columns_use_one_thread(n_ref: int, n_cur: int, build: int, score: int) -> None:
     cols = columns(*frames(n_ref, n_cur))
-    assert (threads(2, cols, "reference"), threads(2, cols, "current")) == (reference, current)
+    assert (build_threads(2, cols), score_threads(2, cols)) == (build, score)
+
+
+def test_a_small_window_on_a_reference_past_the_caches_uses_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    cols = columns(*frames(2000, 100))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_REFERENCE", 2000)
+    assert score_threads(2, cols) == 2
+    monkeypatch.setattr(engine, "PARALLEL_MIN_REFERENCE", 2001)
+    assert score_threads(2, cols) == 1
 
 
 def test_threaded_scores_equal_one_threads(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,6 +20,7 @@ from driftboard.spec import Drift
 
 log = logging.getLogger(__name__)
 PARALLEL_MIN_ROWS = 30_000  # rows per column from which a second thread pays
+PARALLEL_MIN_REFERENCE = 500_000  # reference values past the caches: a small window pays too
 Outcome = tuple[str, Score | None, str | None]
 
 
@@ -35,20 +36,30 @@ def score_columns(
     most = workers or os.cpu_count() or 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numpy/scipy noise on constant columns; the scores stand
-        with ThreadPoolExecutor(threads(most, columns, "reference")) as pool:
+        with ThreadPoolExecutor(build_threads(most, columns)) as pool:
             found, use = store.profiles(columns, drift, reference_key, cache_dir, pool)
-        with ThreadPoolExecutor(threads(most, columns, "current")) as pool:
+        with ThreadPoolExecutor(score_threads(most, columns)) as pool:
             outcomes = _score_all(pool, columns, found, drift)
     scores = {name: s for name, s, _ in outcomes if s is not None}
     errors = {name: e for name, _, e in outcomes if e is not None}
     return DriftResult(scores, errors, profile=use)
 
 
-def threads(most: int, columns: list[Column], side: str) -> int:
+def build_threads(most: int, columns: list[Column]) -> int:
     """One thread for short columns: their numpy calls are too brief to let the GIL go for
     long, and two threads were slower than one below about 20,000 rows (BENCHMARKS.md)."""
-    rows = max(len(getattr(col, side)) for col in columns)
-    return most if rows >= PARALLEL_MIN_ROWS else 1
+    return most if _longest(columns, "reference") >= PARALLEL_MIN_ROWS else 1
+
+
+def score_threads(most: int, columns: list[Column]) -> int:
+    """As for building, and also when the reference outgrows the CPU caches: the window's
+    lookups into it then wait on memory, which two threads overlap (1.26x at 1,000 rows)."""
+    long_window = _longest(columns, "current") >= PARALLEL_MIN_ROWS
+    return most if long_window or _longest(columns, "reference") >= PARALLEL_MIN_REFERENCE else 1
+
+
+def _longest(columns: list[Column], side: str) -> int:
+    return max(len(getattr(col, side)) for col in columns)
 
 
 def _score_all(
