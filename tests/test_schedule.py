@@ -1,10 +1,13 @@
 """Windows line up with the schedule's ticks, in UTC, whatever the spec's timezone."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 
-from driftboard.schedule import last_tick, period, ticks_between, window_ending
+from driftboard.schedule import last_tick, period, ticks_between, trigger_for, window_ending
 from driftboard.spec import JobSpec
 from tests.helpers import spec_dict
 
@@ -57,3 +60,39 @@ def test_last_tick_of_a_minutely_cron_far_from_epoch() -> None:
     assert last_tick(spec(schedule={"cron": "* * * * *"}), at("2030-01-01T00:00:59+00:00")) == at(
         "2030-01-01T00:00:00+00:00"
     )
+
+
+def test_interval_fires_stay_on_the_ticks_after_an_unaligned_first_firing() -> None:
+    """The scheduler's start-up firing is at an arbitrary instant; the next one is the tick."""
+    trigger = trigger_for(spec(schedule={"interval": "2m"}))
+    started = at("2026-03-01T12:00:37+00:00")
+    assert trigger.get_next_fire_time(started, started) == at("2026-03-01T12:02:00+00:00")
+    tick = at("2026-03-01T12:02:00+00:00")  # fired on time, or a little late
+    for now in (tick, tick + timedelta(seconds=5)):
+        assert trigger.get_next_fire_time(tick, now) == at("2026-03-01T12:04:00+00:00")
+    late = at("2026-03-01T12:07:30+00:00")  # a firing that was held up past later ticks
+    assert trigger.get_next_fire_time(tick, late) == at("2026-03-01T12:08:00+00:00")
+
+
+def test_apscheduler_fires_a_started_job_on_the_ticks() -> None:
+    """Through APScheduler itself: a job first run at once, then every 1 s on whole seconds."""
+    fired: list[datetime] = []
+    done = threading.Event()
+    scheduler = BackgroundScheduler(timezone=UTC)
+
+    def job() -> None:
+        fired.append(datetime.now(UTC))
+        if len(fired) == 3:
+            done.set()
+
+    time.sleep((1.6 - time.time() % 1) % 1)  # start at .6 s: between two ticks
+    trigger = trigger_for(spec(schedule={"interval": "1s"}))
+    scheduler.add_job(job, trigger, next_run_time=datetime.now(UTC), coalesce=True, misfire_grace_time=None)
+    scheduler.start()
+    try:
+        assert done.wait(10)
+    finally:
+        scheduler.shutdown(wait=False)
+    first, *later = fired
+    assert first.microsecond >= 400_000  # the start-up firing, between ticks
+    assert all(t.microsecond < 350_000 for t in later), later  # then on whole seconds
