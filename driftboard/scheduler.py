@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from tenacity import RetryCallState
 
-from driftboard import catchup, logfmt, maintenance, pipeline, push, selfmon, worker
+from driftboard import catchup, labeljobs, logfmt, maintenance, pipeline, push, selfmon, worker
 from driftboard.errors import describe_db_error
 from driftboard.health import StoreHealth
 from driftboard.jobset import JobSet
@@ -58,6 +58,7 @@ class Scheduler:
             self.log.error("invalid job spec", extra={"problem": problem})
         for model in changes.removed:
             self.aps.remove_job(model)
+            labeljobs.unschedule(self.aps, model)
             selfmon.job_unloaded(model)
             self._decommission(model)
         for loaded in changes.added + changes.changed:
@@ -108,6 +109,7 @@ class Scheduler:
             misfire_grace_time=None,
             **when,
         )
+        labeljobs.schedule(self.aps, loaded, self.refresh_labels, first)
         try:
             success = catchup.last_success(self.engine, model)
         except SQLAlchemyError:  # the gauge waits for the next success; the job runs regardless
@@ -136,6 +138,21 @@ class Scheduler:
                     self.run_window(loaded, window)
         finally:
             self.backlog.pop(model, None)
+
+    def refresh_labels(self, model: str) -> None:
+        loaded = self.jobs.get(model)
+        if loaded is None or self.stopping.is_set():
+            return
+        try:
+            windows = self.pool.run(labeljobs.compute, loaded, self.settings)
+        except ShuttingDown:
+            return
+        except Exception as exc:  # the next refresh recomputes the whole lookback
+            selfmon.LABEL_REFRESHES.labels(model=model, status="failed").inc()
+            self.log.error("delayed labels not refreshed", extra={"model": model, "error": str(exc)})
+            return
+        selfmon.LABEL_REFRESHES.labels(model=model, status="succeeded").inc()
+        self.log.info("delayed labels refreshed", extra={"model": model, "windows": windows})
 
     def _plan(self, loaded: LoadedSpec) -> list[Window]:
         spec, limit = loaded.spec, self.settings.catchup_max_windows

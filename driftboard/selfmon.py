@@ -58,6 +58,12 @@ JOB_INFO = Gauge(
     ["model"],
     registry=REGISTRY,
 )
+LABEL_REFRESHES = Counter(
+    "driftboard_label_refreshes",
+    "Delayed-label refreshes run by the scheduler, by outcome: succeeded or failed (logged).",
+    ["model", "status"],
+    registry=REGISTRY,
+)
 PUSH_FAILURES = Counter(
     "driftboard_push_failures",
     "Failed pushes of a run's metrics to the Pushgateway.",

@@ -192,6 +192,7 @@ class Labels(Strict):
     decision_threshold: float = Field(0.5, description="A numerical score at or above it predicts 1.")
     min_labeled_share: float = Field(0.9, gt=0, le=1)
     lookback: Duration = timedelta(days=30)
+    refresh: Duration = Field(timedelta(days=1), description="How often the scheduler picks labels up.")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Labels":
