@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,13 +41,20 @@ def daily(engine: Engine, settings: Settings) -> None:
     log.info("store maintenance done", extra={"summary": describe(done)})
 
 
-def schedule(aps: BaseScheduler, job: Callable[[], None]) -> None:
-    """Also once at start, so a scheduler back from a long stop makes its partitions at once."""
+def schedule(
+    aps: BaseScheduler,
+    job: Callable[[], None],
+    trigger: BaseTrigger = DAILY,
+    job_id: str = JOB_ID,
+    name: str = "store maintenance",
+) -> None:
+    """Also once at start, so a scheduler back from a long stop does what is due at once.
+    For any idempotent upkeep job (the weekly SLA delivery uses it too)."""
     aps.add_job(
         job,
-        DAILY,
-        id=JOB_ID,
-        name="store maintenance",
+        trigger,
+        id=job_id,
+        name=name,
         replace_existing=True,
         coalesce=True,  # missed days collapse into one run: each run does everything due
         max_instances=1,  # never two at once in this process (partitions.maintain also locks)

@@ -24,6 +24,7 @@ from driftboard.pool import ShuttingDown, WorkerPool
 from driftboard.retry import Interrupted, with_retries
 from driftboard.schedule import Window, trigger_for
 from driftboard.settings import Settings
+from driftboard.sla import delivery
 from driftboard.specload import LoadedSpec
 
 # Job threads only wait on the process pool; with one per model in flight, windows queue
@@ -50,6 +51,9 @@ class Scheduler:
         self.aps.start()
         self.reload()
         maintenance.schedule(self.aps, functools.partial(maintenance.daily, self.engine, self.settings))
+        if self.settings.sla_reports_dir is not None:
+            job = functools.partial(delivery.daily, self.engine, self.settings)
+            maintenance.schedule(self.aps, job, delivery.DAILY, delivery.JOB_ID, "weekly SLA report")
         threading.Thread(target=self.pool.warm, name="warm-pool", daemon=True).start()
 
     def reload(self) -> None:

@@ -74,6 +74,22 @@ class Settings(BaseSettings):
         default=3, ge=0, description="PostgreSQL: monthly feature_results partitions made ahead of time."
     )
 
+    # The weekly SLA summary (driftboard/sla/delivery.py): unset folder, no delivery.
+    sla_reports_dir: Path | None = Field(
+        default=None, description="Where the scheduler writes last week's SLA report, daily."
+    )
+    sla_slack_webhook_url: SecretStr | None = Field(
+        default=None, description="Post each week's SLA summary (Markdown) to this Slack webhook."
+    )
+    sla_slack_webhook_file: Path | None = Field(
+        default=None, description="A file holding that webhook URL (a compose or Kubernetes secret)."
+    )
+
+    def sla_slack_webhook(self) -> str | None:
+        if self.sla_slack_webhook_file is not None:
+            return self.sla_slack_webhook_file.read_text(encoding="utf-8").strip()
+        return self.sla_slack_webhook_url.get_secret_value() if self.sla_slack_webhook_url else None
+
 
 @lru_cache
 def get_settings() -> Settings:

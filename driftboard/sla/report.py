@@ -45,16 +45,22 @@ def make(engine: Engine, request: Request) -> str:
     return render.render(doc, request.fmt)
 
 
-def deliver_weekly(engine: Engine, folder: Path, now: datetime | None = None) -> list[Path]:
-    """The last full ISO week (Monday 00:00 UTC to Monday 00:00 UTC) in every format, written as
-    <folder>/sla-<year>-W<week>.<ext>; for a scheduler job or cron. Re-running rewrites them."""
+def last_week(now: datetime | None = None) -> tuple[datetime, str]:
+    """The end of the last full ISO week (Monday 00:00 UTC) and its name, e.g. sla-2026-W06."""
     today = (now or datetime.now(UTC)).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     end = today - timedelta(days=today.weekday())
     year, week, _ = (end - timedelta(days=1)).isocalendar()
+    return end, f"sla-{year}-W{week:02d}"
+
+
+def deliver_weekly(engine: Engine, folder: Path, now: datetime | None = None) -> list[Path]:
+    """The last full ISO week (Monday 00:00 UTC to Monday 00:00 UTC) in every format, written as
+    <folder>/sla-<year>-W<week>.<ext>; for a scheduler job or cron. Re-running rewrites them."""
+    end, name = last_week(now)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in render.FORMATS:
-        path = folder / f"sla-{year}-W{week:02d}.{fmt}"
+        path = folder / f"{name}.{fmt}"
         path.write_text(make(engine, Request(timedelta(days=7), end, None, fmt)), encoding="utf-8")
         written.append(path)
     return written
