@@ -90,6 +90,21 @@ def _timed_out(exc: SQLAlchemyError) -> bool:
     return getattr(exc.orig, "pgcode", None) == "57014" and "statement timeout" in str(exc.orig)
 
 
+# What libpq says when the server answered and refused the credentials, role or database;
+# libpq gives no SQLSTATE at connect time, so its words are all there is to tell them apart
+# from a server that is down or unreachable.
+LOGIN_REFUSED = (
+    "authentication failed",
+    "no pg_hba.conf entry",
+    "no password supplied",
+    "does not exist",  # role "x" / database "x" does not exist
+)
+
+
+def _login_refused(reason: str) -> bool:
+    return any(words in reason for words in LOGIN_REFUSED)
+
+
 def _classify(exc: SQLAlchemyError, source: SqlSource) -> DataError:
     """Lost or refused connections are worth retrying; a bad query or table is not.
 
@@ -101,6 +116,8 @@ def _classify(exc: SQLAlchemyError, source: SqlSource) -> DataError:
         limit = format_duration(source.statement_timeout)
         return DataError(f"source query exceeded sql.statement_timeout ({limit}): {reason}")
     connecting = isinstance(exc, OperationalError | InterfaceError) and exc.statement is None
+    if connecting and _login_refused(reason):  # configuration: the next attempt is refused too
+        return DataError(f"source database refused the login: {reason}")
     if connecting or getattr(exc, "connection_invalidated", False):
         return SourceUnavailable(f"source database unavailable: {reason}")
     return DataError(f"source query failed: {reason}")

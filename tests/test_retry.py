@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from driftboard.results import RunOutcome
 from driftboard.retry import Interrupted, TransientError, is_transient, with_retries
@@ -14,6 +15,7 @@ from driftboard.schedule import Window
 from driftboard.settings import Settings
 from driftboard.spec import JobSpec
 from driftboard.specload import LoadedSpec
+from tests.conftest import PG_ADMIN_URL
 
 FAST = Settings(retry_attempts=3, retry_initial_seconds=0.01, retry_max_seconds=0.02)
 
@@ -68,9 +70,7 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_an_unreachable_source_yields_a_transient_outcome(tmp_path: Path) -> None:
-    """runner.evaluate hides the exception type: the wording must stay recognisable."""
-    url = f"postgresql+psycopg2://postgres@127.0.0.1:{_closed_port()}/x"
+def _evaluate_on(url: str, tmp_path: Path) -> RunOutcome:
     spec = JobSpec.model_validate(
         {
             "model": "m",
@@ -82,8 +82,29 @@ def test_an_unreachable_source_yields_a_transient_outcome(tmp_path: Path) -> Non
         }
     )
     end = datetime(2026, 3, 1, tzinfo=UTC)
-    outcome = evaluate(LoadedSpec(tmp_path / "m.yaml", spec), Window(end - timedelta(hours=1), end), "none")
+    return evaluate(LoadedSpec(tmp_path / "m.yaml", spec), Window(end - timedelta(hours=1), end), "none")
+
+
+def test_an_unreachable_source_yields_a_transient_outcome(tmp_path: Path) -> None:
+    """runner.evaluate hides the exception type: the wording must stay recognisable."""
+    outcome = _evaluate_on(f"postgresql+psycopg2://postgres@127.0.0.1:{_closed_port()}/x", tmp_path)
     assert is_transient(outcome), outcome.error
+
+
+@pytest.mark.parametrize(
+    ("user", "database", "refused"),
+    [("driftboard_no_such_role", "postgres", "role"), ("postgres", "driftboard_no_such_db", "database")],
+)
+def test_a_login_the_source_refuses_is_not_retried(
+    tmp_path: Path, user: str, database: str, refused: str
+) -> None:
+    """The local PostgreSQL answers and refuses: a configuration error, failed at once."""
+    url = make_url(PG_ADMIN_URL).set(username=user, password=None, database=database)
+    outcome = _evaluate_on(url.render_as_string(hide_password=False), tmp_path)
+    assert not is_transient(outcome)
+    assert outcome.error is not None
+    assert outcome.error.startswith("source database refused the login: ")
+    assert f'{refused} "driftboard_no_such_' in outcome.error
 
 
 def test_other_failures_are_not_transient() -> None:
