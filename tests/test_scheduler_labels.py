@@ -2,11 +2,12 @@
 performance per window without a `driftboard labels` call, and a refresh that fails is
 counted and logged while the drift windows go on."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, text
 
@@ -36,10 +37,10 @@ def _spec(model: str, data: Path, labels: str = LABELLED) -> str:
     return spec_text(model, "1m", data).replace("columns: {numerical: [x, y]}\n", labels)
 
 
-def _accuracy(url: str, model: str) -> list[tuple[float, int, int]]:
+def _accuracy(url: str, model: str) -> list[tuple[datetime, float, int, int]]:
     engine = create_engine(url)
     query = (
-        "SELECT value, n_rows, n_labeled FROM performance_results "
+        "SELECT window_end, value, n_rows, n_labeled FROM performance_results "
         "WHERE model = :m AND metric = 'accuracy' ORDER BY window_end"
     )
     try:
@@ -63,8 +64,13 @@ def test_labels_are_picked_up_without_a_command(tmp_path: Path, fresh_store: str
     finally:
         sched.kill_group()
     assert len(rows) >= 10  # the minutes of the last hour that have data: 15, minus the edges
-    assert all(n_rows == n_labeled == 300 for _, n_rows, n_labeled in rows[1:-1])  # 5 rows a second
-    assert all(0.6 < value < 0.9 for value, _, _ in rows)  # right 3 times in 4
+    assert all(n_rows == n_labeled == 300 for _, _, n_rows, n_labeled in rows[1:-1])  # 5 rows a second
+    cur = pd.read_csv(data / "cur.csv")
+    cur["ts"] = pd.to_datetime(cur["ts"], utc=True, format="ISO8601")
+    for end, value, n_rows, _ in rows:  # each window's accuracy, by hand from the file
+        inside = cur[(cur["ts"] >= end - timedelta(minutes=1)) & (cur["ts"] < end)]
+        assert len(inside) == n_rows
+        assert value == pytest.approx(((inside["p"] >= 0.5) == inside["t"]).mean())
 
 
 def test_a_failing_refresh_is_counted_and_the_drift_windows_go_on(tmp_path: Path, fresh_store: str) -> None:
