@@ -5,9 +5,9 @@ numpy/scipy baseline and Evidently's DataDriftPreset report, on the same generat
 
 Every method runs in a fresh process on data generated there from one seed (see
 drift/methods.py for how time and peak memory are taken). Per case:
-- a timing process: driftboard with an empty profile cache (cold), then warm driftboard and
-  the numpy baseline (reference prepared once) alternately --repeat times, so that their
-  ratio shares the machine's load; driftboard on 1 thread; numpy from scratch; Evidently's
+- a timing process: driftboard with an empty profile cache (cold), then warm driftboard, warm
+  driftboard on 1 thread and the numpy baseline (reference prepared once) in turn --repeat
+  times, so that their ratios share the machine's load; numpy from scratch; Evidently's
   stattest functions on the full data; the kept run's sampled HTML report;
 - one process per method for peak memory (cold, warm, numpy prepared, numpy from scratch);
 - Evidently's report, killed after the case's time limit (its ratio is then a lower bound).
@@ -104,8 +104,8 @@ def report(case: Case, cache: Path) -> dict[str, Any]:
 
 
 def timing(case: Case, cache: Path, repeat: int) -> tuple[int, dict[str, Any]]:
-    rounds = ["fast", "numpy_prepared"] * repeat
-    after = ["fast_1_thread", "numpy_full", "evidently_functions", "kept_report"]
+    rounds = ["fast", "fast_1_thread", "numpy_prepared"] * repeat  # ratios share the load
+    after = ["numpy_full", "evidently_functions", "kept_report"]
     frames, steps = run(["fast", *rounds, *after], case, cache)
     by: dict[str, Steps] = {}
     for step in steps[1:]:
