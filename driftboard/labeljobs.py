@@ -15,7 +15,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
 from driftboard.errors import describe_db_error
-from driftboard.schedule import EPOCH, AlignedInterval
+from driftboard.schedule import every
 from driftboard.settings import Settings
 from driftboard.specload import LoadedSpec
 
@@ -30,7 +30,7 @@ def schedule(aps: BaseScheduler, loaded: LoadedSpec, job: Callable[[str], None],
         return
     aps.add_job(
         job,
-        AlignedInterval(seconds=labels.refresh.total_seconds(), start_date=EPOCH, timezone=UTC),
+        every(labels.refresh),
         args=[model],
         id=PREFIX + model,
         name=f"labels of {model}",

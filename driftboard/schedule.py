@@ -29,7 +29,12 @@ def trigger_for(spec: JobSpec) -> BaseTrigger:
     if sched.cron is not None:
         return CronTrigger.from_crontab(sched.cron, timezone=ZoneInfo(sched.timezone))
     assert sched.interval is not None
-    return AlignedInterval(seconds=sched.interval.total_seconds(), start_date=EPOCH, timezone=UTC)
+    return every(sched.interval)
+
+
+def every(period: timedelta) -> "AlignedInterval":
+    """Ticks at multiples of `period` counted from EPOCH, whatever instant the job started."""
+    return AlignedInterval(seconds=period.total_seconds(), start_date=EPOCH, timezone=UTC)
 
 
 class AlignedInterval(IntervalTrigger):
