@@ -26,7 +26,7 @@ from tests.test_push_e2e import DRIFTED_AT, example_job  # noqa: E402
 
 
 def seconds(text: str) -> float:
-    from driftboard.durations import parse_duration
+    from driftboard.jobs.durations import parse_duration
 
     return parse_duration(text).total_seconds() if text != "0s" else 0.0
 

@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, create_engine, text
 
-from driftboard import db, partitions
 from driftboard.dashboards import inventory
-from driftboard.dashboards.macros import QueryRange, expand_sql
+from driftboard.store import db, partitions
+from tests.support.grafana_macros import QueryRange, expand_sql
 
 ADMIN = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 END = datetime(2026, 4, 1, tzinfo=UTC)

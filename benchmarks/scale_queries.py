@@ -30,10 +30,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 
 from benchmarks import heatmap_queries as hq
-from driftboard import db, rollup
 from driftboard.dashboards import inventory
 from driftboard.dashboards.build import GENERATED
-from driftboard.dashboards.macros import QueryRange, expand_sql
+from driftboard.store import db, rollup
+from tests.support.grafana_macros import QueryRange, expand_sql
 
 RUNS = hq.RUNS.replace(
     "generate_series(1, :models) m, generate_series(:start, :end, interval '1 hour') t",
@@ -94,7 +94,7 @@ def generate(engine: Engine, args: argparse.Namespace) -> None:
 
 
 def fill_rollup(engine: Engine) -> None:
-    """The raw SQL above bypasses driftboard.store, which keeps feature_daily exact: one GROUP
+    """The raw SQL above bypasses driftboard.store.runs, which keeps feature_daily exact: one GROUP
     BY over everything loaded, as migration 0007's backfill does."""
     with engine.begin() as conn:
         rollup.rebuild(conn)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine, text
 
-from driftboard import db
+from driftboard.store import db
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")

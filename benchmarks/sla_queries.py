@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from benchmarks.heatmap_queries import END, generate, throwaway_database, timings
 from driftboard.dashboards import inventory
 from driftboard.dashboards.common import UID_SLA
-from driftboard.dashboards.macros import QueryRange, expand_sql
+from tests.support.grafana_macros import QueryRange, expand_sql
 
 REGISTER = """
 INSERT INTO monitored_models (model, interval_seconds, freshness_target, healthy_target,

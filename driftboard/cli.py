@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from driftboard.jobs.load import LoadedSpec, SpecError, load_specs
 from driftboard.settings import get_settings
-from driftboard.specload import LoadedSpec, SpecError, load_specs
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
     from driftboard.sla.labels import WindowPerformance
@@ -62,7 +62,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compute one window's drift, store it, and print the features."""
-    from driftboard import pipeline
+    from driftboard.run import pipeline
 
     if spec.is_dir():
         fail(f"{spec} is a folder: `run` takes one spec file", 2)
@@ -74,7 +74,7 @@ def run(
     if as_json:
         typer.echo(json.dumps(outcome.to_json(), indent=2, default=str))
     else:
-        from driftboard.render import print_outcome
+        from driftboard.run.terminal import print_outcome
 
         print_outcome(outcome, Console())
     if outcome.status != "succeeded":
@@ -84,7 +84,7 @@ def run(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
-    from driftboard import pipeline
+    from driftboard.run import pipeline
 
     try:
         typer.echo(pipeline.migrate(get_settings(), "upgrade", revision))
@@ -95,7 +95,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
     """Revert migrations down to REVISION ('base' for an empty database)."""
-    from driftboard import pipeline
+    from driftboard.run import pipeline
 
     try:
         typer.echo(pipeline.migrate(get_settings(), "downgrade", revision))
@@ -108,8 +108,9 @@ def db_maintain() -> None:
     """Create the coming months' partitions and apply DRIFTBOARD_RETENTION_DAYS (the scheduler: daily)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from driftboard import maintenance, pipeline
     from driftboard.errors import describe_db_error
+    from driftboard.run import pipeline
+    from driftboard.store import maintenance
 
     try:
         engine = pipeline.open_store(get_settings())
@@ -125,7 +126,7 @@ def decommission(model: Annotated[str, typer.Argument(help="Model name as in its
     """Delete a model's metrics from the Pushgateway so its alerts resolve; history stays in the database."""
     from urllib.error import URLError
 
-    from driftboard import push
+    from driftboard.prometheus import push
 
     url = get_settings().pushgateway_url
     if not url:
@@ -147,7 +148,7 @@ def serve_reports(
     reports_dir: Annotated[Path | None, typer.Option(help="Default: DRIFTBOARD_REPORTS_DIR.")] = None,
 ) -> None:
     """Serve the Evidently reports read-only under /reports/ for the dashboards' links."""
-    from driftboard.reportserver import MOUNT, make_report_server
+    from driftboard.reports.server import MOUNT, make_report_server
 
     root = reports_dir or get_settings().reports_dir
     if not root.is_dir():
@@ -167,9 +168,9 @@ def db_grant_grafana() -> None:
     """Set the password of Grafana's read-only role from $DRIFTBOARD_GRAFANA_DB_PASSWORD."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from driftboard import grafana_role
-    from driftboard.db import BadUrl, make_engine
     from driftboard.errors import describe_db_error
+    from driftboard.store import grafana_role
+    from driftboard.store.db import BadUrl, make_engine
 
     try:
         password = grafana_role.password_from_env()
@@ -209,8 +210,9 @@ def scheduler(
     jobs: Annotated[Path | None, typer.Option(help="Folder of job specs; default: jobs_dir setting.")] = None,
 ) -> None:
     """Run every job spec on its schedule until SIGTERM; SIGHUP reloads the specs."""
-    from driftboard import daemon, pipeline
-    from driftboard.reportserver import MOUNT, ReportApp
+    from driftboard.reports.server import MOUNT, ReportApp
+    from driftboard.run import pipeline
+    from driftboard.scheduler import daemon
 
     settings = get_settings()
     reports = ReportApp(settings.reports_dir)  # the dashboards' report links, read-only
@@ -231,9 +233,9 @@ def backfill(
     force: Annotated[bool, typer.Option(help="Recompute windows that already succeeded.")] = False,
 ) -> None:
     """Compute every window in a range; re-running skips windows that already succeeded."""
-    from driftboard import backfill as bf
-    from driftboard import pipeline
-    from driftboard.retry import TransientError
+    from driftboard.run import pipeline
+    from driftboard.scheduler import backfill as bf
+    from driftboard.scheduler.retry import TransientError
 
     (loaded,) = specs_or_exit([spec])
     windows = bf.windows_in(loaded, parse_at(start, "--start"), parse_at(end, "--end"))
@@ -268,9 +270,9 @@ def demo(
     ] = None,
 ) -> None:
     """Generate a month of a churn model's traffic with a known drift onset, backfill it, summarize it."""
-    from driftboard import backfill as bf
-    from driftboard import pipeline
-    from driftboard.demorun import run_demo, summary, write_sla_report
+    from driftboard.demo.tour import run_demo, summary, write_sla_report
+    from driftboard.run import pipeline
+    from driftboard.scheduler import backfill as bf
 
     settings = get_settings()
     try:
@@ -300,7 +302,7 @@ def report_sla(
     end: Annotated[str | None, typer.Option(help="End of the period (ISO 8601; default now).")] = None,
 ) -> None:
     """SLA summary per model: freshness, job success, healthy time, incidents, error budgets."""
-    from driftboard.durations import parse_duration
+    from driftboard.jobs.durations import parse_duration
     from driftboard.sla import render, report
 
     if fmt not in render.FORMATS:
@@ -318,7 +320,7 @@ def report_sla(
 
 
 def sla_report(request: "Request") -> str:
-    from driftboard import pipeline
+    from driftboard.run import pipeline
     from driftboard.sla import report
 
     try:
@@ -355,8 +357,8 @@ def labels(
 
 
 def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":
-    from driftboard import pipeline
     from driftboard.errors import DataError
+    from driftboard.run import pipeline
     from driftboard.sla import labels as delayed
 
     try:

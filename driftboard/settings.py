@@ -17,7 +17,7 @@ class Settings(BaseSettings):
 
     # SecretStr keeps a password in the URL out of reprs and logs.
     database_url: SecretStr = Field(
-        default=SecretStr("sqlite:///driftboard.db"),
+        default=SecretStr("sqlite:///driftboard.store.db"),
         description="SQLAlchemy URL of the results store; SQLite file in the working dir by default.",
     )
     reports_dir: Path = Field(default=Path("reports"), description="Where Evidently HTML goes.")
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     )
     log_format: LogFormat = Field(default="logfmt", description="Scheduler log lines: logfmt or json.")
 
-    # Store upkeep (`driftboard db maintain`, daily in the scheduler); see driftboard/partitions.py.
+    # Store upkeep (`driftboard db maintain`, daily in the scheduler); see driftboard/store/partitions.py.
     # 400 days: the month-aligned cutoff then always keeps the 13 months a yearly SLA report needs.
     retention_days: int = Field(
         default=400, ge=0, description="Keep at least this many days of runs and results; 0: forever."

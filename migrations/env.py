@@ -6,14 +6,14 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-from driftboard.db import make_engine
-from driftboard.models import Base
 from driftboard.settings import get_settings
+from driftboard.store.db import make_engine
+from driftboard.store.models import Base
 
 target_metadata = Base.metadata
 
 # Migration 0006 partitions feature_results by month on PostgreSQL. Its partitions are tables
-# made at run time (driftboard/partitions.py), not models; and a partitioned table's unique
+# made at run time (driftboard/store/partitions.py), not models; and a partitioned table's unique
 # keys must include the partition key, so there its unique key is (run_id, feature,
 # window_end) where the models (shared with SQLite) say (run_id, feature): the same rule,
 # since a run has one window_end. Autogenerate would otherwise ask to drop both.

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from driftboard import db
 from driftboard.cli import app
-from driftboard.models import FeatureResult, Run
 from driftboard.settings import get_settings
+from driftboard.store import db
+from driftboard.store.models import FeatureResult, Run
 
 
 @dataclass

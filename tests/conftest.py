@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from driftboard import db
+from driftboard.store import db
 
 pytest_plugins = ["tests.conftest_stack"]
 
@@ -69,14 +69,14 @@ def fresh_pg_url() -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'driftboard.db'}"
+    return f"sqlite:///{tmp_path / 'driftboard.store.db'}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty store on each backend."""
     if request.param == "sqlite":
-        yield migrated(f"sqlite:///{tmp_path / 'driftboard.db'}")
+        yield migrated(f"sqlite:///{tmp_path / 'driftboard.store.db'}")
         return
     url = migrated(create_pg_database())
     yield url

@@ -14,8 +14,8 @@ from dashboard_support import GENERATED, PASSWORD
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from driftboard import grafana_role
 from driftboard.dashboards import inventory
+from driftboard.store import grafana_role
 
 TIMEOUTS = "-c statement_timeout=20000 -c lock_timeout=3000"
 

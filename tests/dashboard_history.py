@@ -1,4 +1,4 @@
-"""A known drift history for the dashboard tests, written through driftboard.store.save.
+"""A known drift history for the dashboard tests, written through driftboard.store.runs.save.
 
 Hourly windows ending T0+1h … T0+48h; the dashboards are queried over [T0, T0+48h].
 - churn: 48 runs, run 20 failed. `income` drifts from run 30 on (ratio 2.5), `plan` from
@@ -17,13 +17,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from driftboard import store
-from driftboard.dashboards.macros import QueryRange
-from driftboard.reports import relative_path
+from driftboard.jobs.schedule import Window
+from driftboard.jobs.spec import JobSpec
+from driftboard.reports.files import relative_path
 from driftboard.results import FeatureOutcome, RunOutcome
-from driftboard.schedule import Window
-from driftboard.sla import registry
-from driftboard.spec import JobSpec
+from driftboard.store import registry, runs
+from tests.support.grafana_macros import QueryRange
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -112,7 +111,7 @@ def outcome(history: History, run: int) -> RunOutcome:
 def seed(engine: Engine) -> None:
     for history in HISTORIES:
         for run in history.runs:
-            store.save(engine, outcome(history, run))
+            runs.save(engine, outcome(history, run))
     with Session(engine) as session, session.begin():  # what each run's pipeline would register
         for history in HISTORIES:
             registry.upsert(session, registry.registration(hourly(history.model)))

@@ -6,7 +6,7 @@ from typing import Any
 from dashboard_history import RANGE
 from sqlalchemy import Engine
 
-from driftboard.dashboards.macros import QueryRange, Value, expand_sql
+from tests.support.grafana_macros import QueryRange, Value, expand_sql
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATED = REPO / "dashboards" / "generated"

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from driftboard.quality import Column, check_column
-from driftboard.stattests import ColumnType
+from driftboard.data.quality import Column, check_column
+from driftboard.jobs.stattests import ColumnType
 
 
 def numerical(kind: str, n: int, drifted: bool, rng: np.random.Generator) -> np.ndarray:

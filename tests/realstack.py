@@ -7,7 +7,7 @@ Slack, PagerDuty and the retraining webhook post to a `CaptureServer` on 127.0.0
 `Stack.stop()` ends only the processes it started, by PID. The session fixture that wraps
 this lives in tests/conftest_stack.py.
 
-Rules under test are rendered from alerting/config.yml by `driftboard.rules.render` with
+Rules under test are rendered from alerting/config.yml by `driftboard.prometheus.rules.render` with
 one change: every alert's `for:` becomes 0 s, so tests never wait out a `for:`.
 """
 
@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from driftboard import rules
+from driftboard.prometheus import rules
 
 ROOT = Path(__file__).resolve().parents[1]
 ALERTING = ROOT / "alerting"

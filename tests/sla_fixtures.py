@@ -12,7 +12,7 @@ from sla_history import seed
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from driftboard import db, grafana_role
+from driftboard.store import db, grafana_role
 
 
 @pytest.fixture(scope="session")

@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from driftboard import store
-from driftboard.models import MonitoredModel, PerformanceResult
+from driftboard.jobs.schedule import Window
 from driftboard.results import FeatureOutcome, RunOutcome
-from driftboard.schedule import Window
 from driftboard.sla.data import Span
+from driftboard.store import runs
+from driftboard.store.models import MonitoredModel, PerformanceResult
 
 T0 = datetime(2026, 2, 1, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -87,12 +87,12 @@ def performance(end_hour: int, metric: str, value: float) -> dict[str, Any]:
 
 def seed(engine: Engine) -> None:
     for k in ALPHA_RUNS:
-        store.save(engine, alpha(k))
+        runs.save(engine, alpha(k))
     now = SKIPPED.end + ON_TIME
-    store.save(engine, RunOutcome("alpha", SKIPPED, "skipped", now, now, error=SKIP_REASON))
+    runs.save(engine, RunOutcome("alpha", SKIPPED, "skipped", now, now, error=SKIP_REASON))
     for hour in BETA_ENDS:
-        store.save(engine, run("beta", T0 + hour * H, 2 * H, ["g1", "g2"], {}))
-    store.save(engine, run("stray", T0 + H, H, ["s1"], {"s1": 9.0}))
+        runs.save(engine, run("beta", T0 + hour * H, 2 * H, ["g1", "g2"], {}))
+    runs.save(engine, run("stray", T0 + H, H, ["s1"], {"s1": 9.0}))
     rows = [
         registry("alpha", H, freshness_target=0.9, healthy_target=0.8),
         registry("beta", 2 * H, performance_metric="f1", performance_threshold=0.7),

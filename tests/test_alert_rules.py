@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from driftboard import rules
+from driftboard.prometheus import rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_FILE = ROOT / "alerting" / "rules" / "driftboard.yml"
@@ -27,7 +27,7 @@ def run(*argv: str) -> subprocess.CompletedProcess[str]:
 
 
 def generator(*args: str) -> subprocess.CompletedProcess[str]:
-    return run(sys.executable, "-m", "driftboard.rules", *args)
+    return run(sys.executable, "-m", "driftboard.prometheus.rules", *args)
 
 
 def test_rules_pass_promtool_check() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry, Gauge, delete_from_gateway, push_to_gateway
 
-from driftboard import rules
+from driftboard.prometheus import rules
 from tests.realstack import (
     ALERTING,
     PAGERDUTY_PATH,

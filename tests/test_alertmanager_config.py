@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from driftboard import rules
+from driftboard.prometheus import rules
 
 ROOT = Path(__file__).resolve().parents[1]
 AM_CONFIG = ROOT / "alerting" / "alertmanager.yml"

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
-from driftboard import db
 from driftboard.cli import app
-from driftboard.models import Run
 from driftboard.settings import get_settings
+from driftboard.store import db
+from driftboard.store.models import Run
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
 START, END = "2026-03-01T00:00:00Z", "2026-03-01T03:00:00Z"  # three hourly windows
@@ -101,7 +101,7 @@ def test_failed_windows_are_reported_and_set_the_exit_code(spec_file: Path, stor
 def test_default_store_is_the_embedded_sqlite_file(
     spec_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the default URL is sqlite:///driftboard.db, in the working dir
+    monkeypatch.chdir(tmp_path)  # the default URL is sqlite:///driftboard.store.db, in the working dir
     monkeypatch.delenv("DRIFTBOARD_DATABASE_URL", raising=False)
     monkeypatch.setenv("DRIFTBOARD_KEEP_REPORTS", "none")
     get_settings.cache_clear()
@@ -110,4 +110,4 @@ def test_default_store_is_the_embedded_sqlite_file(
     finally:
         get_settings.cache_clear()
     assert (code, "1 succeeded" in output) == (0, True), output
-    assert len(rows(f"sqlite:///{tmp_path / 'driftboard.db'}")) == 1
+    assert len(rows(f"sqlite:///{tmp_path / 'driftboard.store.db'}")) == 1

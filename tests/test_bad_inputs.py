@@ -225,6 +225,6 @@ def test_every_column_bad_fails_the_run_with_reasons(tmp_path: Path, sqlite_url:
 
 
 def test_spec_dict_defaults_are_valid() -> None:
-    from driftboard.spec import JobSpec
+    from driftboard.jobs.spec import JobSpec
 
     assert JobSpec.model_validate(spec_dict()).drift.min_reference_rows == 30

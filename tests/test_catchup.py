@@ -4,11 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from driftboard import catchup, db, store
-from driftboard.models import Run
+from driftboard.jobs.schedule import Window
+from driftboard.jobs.spec import JobSpec
 from driftboard.results import RunOutcome
-from driftboard.schedule import Window
-from driftboard.spec import JobSpec
+from driftboard.scheduler import catchup
+from driftboard.store import db, runs
+from driftboard.store.models import Run
 
 NOW = datetime(2026, 3, 1, 12, 0, 30, tzinfo=UTC)
 
@@ -92,7 +93,7 @@ def test_cron_schedules_catch_up_on_their_own_ticks() -> None:
 
 def _save(engine: Engine, window: Window, status: str) -> None:
     now = datetime.now(UTC)
-    store.save(engine, RunOutcome("m", window, status, now, now))
+    runs.save(engine, RunOutcome("m", window, status, now, now))
 
 
 def test_history_reads_bounds_and_the_horizon(store_url: str) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from driftboard import db, example
+from driftboard.demo import example
+from driftboard.store import db
 from tests.cli_helpers import invoke, store_env
 from tests.conftest import REPO
 
@@ -33,7 +34,7 @@ def test_quickstart_as_a_subprocess_on_the_embedded_default(tmp_path: Path) -> N
     assert "3 of 9 features drifted" in done.stdout
     for feature in example.DRIFTED:
         assert feature in done.stdout
-    assert (tmp_path / "driftboard.db").is_file()
+    assert (tmp_path / "driftboard.store.db").is_file()
     assert (tmp_path / "reports" / "example-churn" / "20260102T180000Z.html").stat().st_size > 1_000_000
 
 

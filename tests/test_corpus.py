@@ -13,8 +13,8 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, select, text
 
-from driftboard import db
-from driftboard.models import FeatureResult, Run
+from driftboard.store import db
+from driftboard.store.models import FeatureResult, Run
 from tests import corpus_env
 from tests.cli_helpers import Result, counts, invoke, store_env
 from tests.conftest import migrated

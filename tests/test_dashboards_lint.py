@@ -12,10 +12,10 @@ from dashboard_support import GENERATED, REPO
 from grafana_foundation_sdk.models.dashboard import Dashboard
 from typer.testing import CliRunner
 
-from driftboard import grafana_role
 from driftboard.cli import app
 from driftboard.dashboards import build, common, inventory, sqlquery
-from driftboard.dashboards.macros import PROM_BUILTINS, SQL_BUILTINS
+from driftboard.store import grafana_role
+from tests.support.grafana_macros import PROM_BUILTINS, SQL_BUILTINS
 
 pytest_plugins = ["dashboard_fixtures"]
 

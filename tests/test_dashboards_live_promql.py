@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from driftboard.dashboards import inventory
-from driftboard.dashboards.macros import QueryRange, expand_promql
 from tests.cli_helpers import invoke, store_env
 from tests.realstack import Stack, http_json, wait_until
+from tests.support.grafana_macros import QueryRange, expand_promql
 from tests.test_push_e2e import DRIFTED_AT, example_job
 
 # Only the scheduler exports push failures; this stack runs no scheduler, so that panel's

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from driftboard.dashboards.macros import MacroError, QueryRange, expand_promql, expand_sql, rfc3339
+from tests.support.grafana_macros import MacroError, QueryRange, expand_promql, expand_sql, rfc3339
 
 FROM = datetime(2018, 4, 12, 18, 0, tzinfo=UTC)
 RANGE = QueryRange(FROM, FROM + timedelta(minutes=5), "5m")

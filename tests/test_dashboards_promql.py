@@ -16,7 +16,7 @@ from dashboard_history import MODELS, RANGE
 from dashboard_support import GENERATED
 
 from driftboard.dashboards import inventory
-from driftboard.dashboards.macros import Value, expand_promql
+from tests.support.grafana_macros import Value, expand_promql
 
 # Multi-value dashboards get several models (an alternation), single-value ones one model.
 VARIABLES: dict[str, dict[str, Value]] = {

@@ -15,9 +15,9 @@ from dashboard_history import CRAFTED, HOUR, INCOME_ONSET, LAG, MODELS, PLAN_ONS
 from dashboard_support import Result, run_sql
 from sqlalchemy import Connection, Engine, text
 
-from driftboard import rollup
 from driftboard.dashboards import inventory
-from driftboard.dashboards.macros import QueryRange, Value, expand_sql
+from driftboard.store import rollup
+from tests.support.grafana_macros import QueryRange, Value, expand_sql
 
 pytest_plugins = ["dashboard_fixtures"]
 

@@ -18,9 +18,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from driftboard import db, grafana_role
 from driftboard.cli import app
 from driftboard.settings import get_settings
+from driftboard.store import db, grafana_role
 
 pytest_plugins = ["dashboard_fixtures"]
 

@@ -14,17 +14,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from driftboard import db, demo
 from driftboard.dashboards import inventory
-from driftboard.dashboards.macros import QueryRange
-from driftboard.models import FeatureResult, Run
+from driftboard.demo import generate
+from driftboard.store import db
+from driftboard.store.models import FeatureResult, Run
 from tests.conftest import REPO, create_pg_database, drop_pg_database, migrated
 from tests.dashboard_support import run_sql
 from tests.realstack import Stack, http_json
+from tests.support.grafana_macros import QueryRange
 
 END = datetime(2026, 11, 28, tzinfo=UTC)
-STORY = demo.story_ending(END)
-FEATURES = [*demo.NUMERICAL, *demo.CATEGORICAL, "churn_probability"]
+STORY = generate.story_ending(END)
+FEATURES = [*generate.NUMERICAL, *generate.CATEGORICAL, "churn_probability"]
 
 
 @dataclass
@@ -67,7 +68,7 @@ def heatmap_cells(url: str) -> list[dict[str, object]]:
     ]
     engine = db.make_engine(url)
     rng = QueryRange(STORY.start, STORY.end, "6h")
-    result = run_sql(engine, panel.text, {"model": [demo.MODEL], "feature": FEATURES}, rng)
+    result = run_sql(engine, panel.text, {"model": [generate.MODEL], "feature": FEATURES}, rng)
     engine.dispose()
     return result.dicts()
 
@@ -76,13 +77,13 @@ def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_dem
     cells = heatmap_cells(pg_demo.url)
     assert len(cells) == 120 * len(FEATURES)
     drifted = [c for c in cells if c["drift_ratio"] >= 1]  # type: ignore[operator]
-    assert {c["feature"] for c in drifted} == set(demo.DRIFTED)
+    assert {c["feature"] for c in drifted} == set(generate.DRIFTED)
     assert min(c["time"] for c in drifted) == STORY.onset + timedelta(hours=6)  # the first window after onset
-    for feature in demo.DRIFTED:  # every window after the onset, none before
+    for feature in generate.DRIFTED:  # every window after the onset, none before
         after = [c for c in cells if c["feature"] == feature and c["time"] > STORY.onset]
         assert all(c["drift_ratio"] >= 1 for c in after), feature  # type: ignore[operator]
     ranks = {c["feature"]: c["worst_rank"] for c in cells}
-    assert sorted(ranks[f] for f in demo.DRIFTED) == ["0001", "0002", "0003"]  # worst on top
+    assert sorted(ranks[f] for f in generate.DRIFTED) == ["0001", "0002", "0003"]  # worst on top
 
 
 def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
@@ -92,7 +93,7 @@ def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
         burst = conn.execute(query).all()
     engine.dispose()
     lo, hi = STORY.null_burst
-    assert {feature for feature, _ in burst} == {demo.NULL_BURST_FEATURE}
+    assert {feature for feature, _ in burst} == {generate.NULL_BURST_FEATURE}
     assert sorted(end for _, end in burst) == [lo + timedelta(hours=6), hi]  # the two windows it covers
 
 
@@ -102,8 +103,8 @@ def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> Non
         statuses = conn.execute(select(Run.status, Run.report_path).order_by(Run.window_end)).all()
     engine.dispose()
     assert [s for s, _ in statuses] == ["succeeded"] * 120
-    assert [p for _, p in statuses if p] == [f"{demo.MODEL}/20261128T000000Z.html"]
-    assert (pg_demo.folder / "reports" / demo.MODEL / "20261128T000000Z.html").is_file()
+    assert [p for _, p in statuses if p] == [f"{generate.MODEL}/20261128T000000Z.html"]
+    assert (pg_demo.folder / "reports" / generate.MODEL / "20261128T000000Z.html").is_file()
 
 
 def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
@@ -116,7 +117,7 @@ def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
         )
     engine.dispose()
     params = {
-        "query": f'ALERTS{{model="{demo.MODEL}", alertstate="firing"}}',
+        "query": f'ALERTS{{model="{generate.MODEL}", alertstate="firing"}}',
         "step": "1",
         "start": (first_drifted_push - timedelta(minutes=10)).timestamp(),
         "end": datetime.now(UTC).timestamp(),
@@ -127,8 +128,8 @@ def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
     fired = series["data"]["result"]
     names = {s["metric"]["alertname"] for s in fired}
     assert "DriftboardModelDrift" in names  # days_since_last_login is ~3x its threshold: severe
-    assert {s["metric"].get("feature") for s in fired} - {None} <= set(demo.DRIFTED) | {
-        demo.NULL_BURST_FEATURE
+    assert {s["metric"].get("feature") for s in fired} - {None} <= set(generate.DRIFTED) | {
+        generate.NULL_BURST_FEATURE
     }
     earliest = min(float(s["values"][0][0]) for s in fired)
     assert (
@@ -137,7 +138,7 @@ def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
 
 
 def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
-    done = run_demo(f"sqlite:///{tmp_path / 'driftboard.db'}", tmp_path)
+    done = run_demo(f"sqlite:///{tmp_path / 'driftboard.store.db'}", tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "demo-churn: 120 windows: 120 succeeded, 0 failed" in done.stdout
     report = tmp_path / "demo" / "sla-report.html"
@@ -150,9 +151,9 @@ def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
     }
     assert set(grid) == set(FEATURES)
     for feature, row in grid.items():
-        if feature in demo.DRIFTED:
+        if feature in generate.DRIFTED:
             assert row == "·" * 19 + "█" * 11, feature
-        elif feature == demo.NULL_BURST_FEATURE:
+        elif feature == generate.NULL_BURST_FEATURE:
             assert row == "·" * 24 + "▒" + "·" * 5
         else:
             assert row == "·" * 30, feature

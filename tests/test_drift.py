@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from driftboard import stattests
-from driftboard.runner import evaluate
-from driftboard.schedule import window_ending
-from driftboard.specload import load_spec
+from driftboard.jobs import stattests
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import window_ending
+from driftboard.run.evaluate import evaluate
 from tests.helpers import WINDOW_END, stamps, write_job
 
 DRIFTED = {"num_shift", "num_scale", "cat_mix"}

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from driftboard import drift
-from driftboard.evidently_report import score_with_report
-from driftboard.spec import Drift
+from driftboard.drift import scoring
+from driftboard.drift.evidently_report import score_with_report
+from driftboard.jobs.spec import Drift
 from tests.fast_helpers import columns, frames, same
 
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -48,7 +48,7 @@ def test_scores_equal_evidentlys_report(tmp_path: Path, settings: str, n_ref: in
     spec = Drift.model_validate(SETTINGS[settings])
     cols = columns(*frames(n_ref, n_cur))
     theirs = score_with_report(cols, spec)
-    ours = drift.score(cols, spec, drift.DriftOptions(cache_dir=tmp_path), reference_key=settings)
+    ours = scoring.score(cols, spec, scoring.DriftOptions(cache_dir=tmp_path), reference_key=settings)
     assert not theirs.errors
     assert not ours.errors
     assert set(ours.scores) == set(theirs.scores) == {c.name for c in cols}
@@ -62,7 +62,7 @@ def test_scores_equal_evidentlys_report(tmp_path: Path, settings: str, n_ref: in
 
 def test_automatic_choice_covers_every_rule() -> None:
     """The matrix above really exercises each branch of Evidently's automatic choice."""
-    small = drift.score(columns(*frames(400, 250)), Drift())
-    large = drift.score(columns(*frames(2500, 1500)), Drift())
+    small = scoring.score(columns(*frames(400, 250)), Drift())
+    large = scoring.score(columns(*frames(2500, 1500)), Drift())
     assert {s.stattest for s in small.scores.values()} == {"z", "chisquare", "ks"}
     assert {s.stattest for s in large.scores.values()} == {"wasserstein", "jensenshannon"}

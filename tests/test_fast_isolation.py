@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from driftboard import drift
-from driftboard.fastdrift import engine, natives, profile
-from driftboard.fastdrift.current import Current
-from driftboard.spec import Drift
+from driftboard.drift import scoring
+from driftboard.drift.fast import engine, natives, profile
+from driftboard.drift.fast.current import Current
+from driftboard.jobs.spec import Drift
 from tests.fast_helpers import columns, frames, same
 
 
@@ -19,9 +19,9 @@ def _broken(cur: Current) -> float:
 
 def test_a_failing_native_test_falls_back_to_evidentlys_function(monkeypatch: pytest.MonkeyPatch) -> None:
     cols = columns(*frames(1500, 800))
-    expected = drift.score(cols, Drift()).scores
+    expected = scoring.score(cols, Drift()).scores
     monkeypatch.setitem(natives.NATIVE, "wasserstein", _broken)
-    result = drift.score(cols, Drift())
+    result = scoring.score(cols, Drift())
     assert not result.errors
     assert {n for n, s in result.scores.items() if s.stattest == "wasserstein"}  # the fallback ran
     for name, score in expected.items():
@@ -32,7 +32,7 @@ def test_a_failing_native_test_falls_back_to_evidentlys_function(monkeypatch: py
 def test_a_column_evidently_cannot_score_is_recorded_and_the_others_are_scored() -> None:
     # Evidently 0.7's g_test compares raw counts, so it raises when the two sides differ in size.
     cols = columns(*frames(400, 300))
-    result = drift.score(cols, Drift.model_validate({"per_column": {"c_binary": {"method": "g_test"}}}))
+    result = scoring.score(cols, Drift.model_validate({"per_column": {"c_binary": {"method": "g_test"}}}))
     assert set(result.errors) == {"c_binary"}
     assert result.errors["c_binary"].startswith(
         "Evidently could not score it: ValueError: For each axis slice"
@@ -54,7 +54,7 @@ def test_a_column_whose_profile_cannot_be_built_is_scored_by_evidently(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cols = columns(*frames(1500, 800))
-    expected = drift.score(cols, Drift()).scores
+    expected = scoring.score(cols, Drift()).scores
     real = profile.build
 
     def build(series: pd.Series, column_type: str) -> profile.Profile:
@@ -63,7 +63,7 @@ def test_a_column_whose_profile_cannot_be_built_is_scored_by_evidently(
         return real(series, column_type)
 
     monkeypatch.setattr(profile, "build", build)
-    result = drift.score(cols, Drift(), drift.DriftOptions(cache_dir=tmp_path))
+    result = scoring.score(cols, Drift(), scoring.DriftOptions(cache_dir=tmp_path))
     assert not result.errors
     assert result.profile is not None
     assert result.profile.built == len(cols)

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from scipy.stats import wasserstein_distance
 
-from driftboard.fastdrift import ecdf, profile
-from driftboard.fastdrift.engine import native_score
-from driftboard.fastdrift.fallback import evidently_test
-from driftboard.quality import check_column
-from driftboard.stattests import ColumnType
+from driftboard.data.quality import check_column
+from driftboard.drift.fast import ecdf, profile
+from driftboard.drift.fast.engine import native_score
+from driftboard.drift.fast.fallback import evidently_test
+from driftboard.jobs.stattests import ColumnType
 from tests.fast_helpers import same
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # chi-square on a new value: p = 0

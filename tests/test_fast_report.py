@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from driftboard import evidently_report
-from driftboard.drift import DriftOptions
+from driftboard.drift import evidently_report
+from driftboard.drift.scoring import DriftOptions
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import window_ending
 from driftboard.results import RunOutcome
-from driftboard.runner import evaluate, keep_report
-from driftboard.schedule import window_ending
+from driftboard.run.evaluate import evaluate, keep_report
 from driftboard.settings import KeepReports
-from driftboard.specload import load_spec
 from tests.helpers import WINDOW_END, frames, write_job
 
 
@@ -54,7 +54,7 @@ def test_no_report_is_built_for_a_run_that_keeps_none(tmp_path: Path, built: lis
 def test_a_kept_report_of_large_data_uses_a_logged_sample(
     tmp_path: Path, built: list, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="driftboard.evidently_report"):
+    with caplog.at_level(logging.INFO, logger="driftboard.drift.evidently_report"):
         outcome = _run(tmp_path, "all", report_sample_rows=100)
     assert built == [{"columns": ["x", "y", "c"], "reference": 100, "current": 100}]
     assert outcome.report_path is not None

@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from driftboard.fastdrift import engine
-from driftboard.fastdrift.engine import PARALLEL_MIN_ROWS, build_threads, score_columns, score_threads
-from driftboard.quality import Column
-from driftboard.spec import Drift
+from driftboard.data.quality import Column
+from driftboard.drift.fast import engine
+from driftboard.drift.fast.engine import PARALLEL_MIN_ROWS, build_threads, score_columns, score_threads
+from driftboard.jobs.spec import Drift
 from tests.fast_helpers import columns, frames
 
 

@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from driftboard import db, retry, worker
-from driftboard.schedule import Window, window_ending
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import Window, window_ending
+from driftboard.scheduler import retry, worker
 from driftboard.settings import Settings
-from driftboard.specload import load_spec
+from driftboard.store import db
 from tests.cli_helpers import invoke, runs, store_env
 from tests.helpers import WINDOW_END, frames, write_job
 from tests.schedproc import Cluster, wait_for

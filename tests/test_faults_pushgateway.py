@@ -21,7 +21,8 @@ import pytest
 import yaml
 from sqlalchemy import text
 
-from driftboard import db, push, rules
+from driftboard.prometheus import push, rules
+from driftboard.store import db
 from tests.cli_helpers import invoke, runs, store_env
 from tests.helpers import WINDOW_END, write_job
 from tests.realstack import free_port, http_json, prometheus_test_config, rules_config_for_tests, wait_until

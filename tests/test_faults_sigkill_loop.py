@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from driftboard import db
+from driftboard.store import db
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.schedproc import (
     Scheduler,

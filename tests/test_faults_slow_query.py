@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from driftboard import retry, sources, worker
-from driftboard.schedule import window_ending
+from driftboard.data import sources
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import window_ending
+from driftboard.jobs.spec import SqlSource
+from driftboard.scheduler import retry, worker
 from driftboard.settings import Settings
-from driftboard.spec import SqlSource
-from driftboard.specload import load_spec
 from tests.cli_helpers import invoke, runs, store_env
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.helpers import WINDOW_END, frames, write_job

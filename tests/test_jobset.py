@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from driftboard.jobset import JobSet
+from driftboard.scheduler.jobset import JobSet
 
 
 def write(folder: Path, name: str, model: str, interval: str = "1h") -> Path:

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from driftboard import db, locks, store, worker
-from driftboard.models import Run
+from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.schedule import Window
+from driftboard.jobs.spec import JobSpec
 from driftboard.results import RunOutcome
-from driftboard.schedule import Window
+from driftboard.scheduler import worker
 from driftboard.settings import Settings
-from driftboard.spec import JobSpec
-from driftboard.specload import LoadedSpec
+from driftboard.store import db, locks, runs
+from driftboard.store.models import Run
 
 END = datetime(2026, 3, 1, 12, tzinfo=UTC)
 WINDOW = Window(END - timedelta(hours=1), END)
@@ -83,7 +84,7 @@ def test_a_different_window_is_not_blocked(engine: Engine) -> None:
 
 def _store(engine: Engine, status: str) -> None:
     now = datetime.now(UTC)
-    store.save(engine, RunOutcome("lockme", WINDOW, status, now, now))
+    runs.save(engine, RunOutcome("lockme", WINDOW, status, now, now))
 
 
 def _rows(engine: Engine) -> int:

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import inspect
 
-from driftboard import db
+from driftboard.store import db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -44,7 +44,7 @@ def test_embedded_sqlite_migrates_itself(sqlite_url: str) -> None:
 def test_check_catches_a_model_change_without_migration(sqlite_url: str) -> None:
     from sqlalchemy import Column, Integer
 
-    from driftboard.models import Run
+    from driftboard.store.models import Run
 
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from driftboard import db, maintenance, partitions
 from driftboard.cli import app
-from driftboard.models import FeatureResult, Run
 from driftboard.settings import Settings, get_settings
+from driftboard.store import db, maintenance, partitions
+from driftboard.store.models import FeatureResult, Run
 
 NOW = datetime(2027, 6, 15, 12, tzinfo=UTC)
 HISTORY = [
@@ -207,8 +207,8 @@ def test_the_scheduler_job_runs_daily_once_at_a_time() -> None:
 
 
 def test_the_scheduler_registers_the_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from driftboard import scheduler as scheduler_module
-    from driftboard.jobset import JobSet
+    from driftboard.scheduler import service as scheduler_module
+    from driftboard.scheduler.jobset import JobSet
 
     monkeypatch.setattr(scheduler_module.WorkerPool, "warm", lambda self: None)
     settings = Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", jobs_dir=tmp_path)  # type: ignore[arg-type]

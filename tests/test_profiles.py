@@ -7,20 +7,20 @@ from pathlib import Path
 
 import numpy as np
 
-from driftboard import drift
-from driftboard.fastdrift import cache, profile
-from driftboard.quality import Column
-from driftboard.runner import evaluate
-from driftboard.schedule import window_ending
-from driftboard.scores import DriftResult
-from driftboard.spec import Drift
-from driftboard.specload import load_spec
+from driftboard.data.quality import Column
+from driftboard.drift import scoring
+from driftboard.drift.fast import cache, profile
+from driftboard.drift.scores import DriftResult
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import window_ending
+from driftboard.jobs.spec import Drift
+from driftboard.run.evaluate import evaluate
 from tests import helpers
 from tests.fast_helpers import columns, frames
 
 
 def _run(cols: list[Column], cache_dir: Path, key: str = "ref-1", spec: Drift | None = None) -> DriftResult:
-    return drift.score(cols, spec or Drift(), drift.DriftOptions(cache_dir=cache_dir), reference_key=key)
+    return scoring.score(cols, spec or Drift(), scoring.DriftOptions(cache_dir=cache_dir), reference_key=key)
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -44,7 +44,7 @@ def test_an_unchanged_reference_reuses_the_profile_file(tmp_path: Path) -> None:
     assert second.profile
     assert (second.profile.built, second.profile.reused) == (0, len(cols))
     assert _identity(path) == before  # not rewritten
-    assert _scores(second) == _scores(first) == _scores(drift.score(cols, Drift()))  # and no cache at all
+    assert _scores(second) == _scores(first) == _scores(scoring.score(cols, Drift()))  # and no cache at all
 
 
 def test_a_changed_reference_or_changed_settings_build_a_new_profile(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_a_new_column_is_built_alone_and_kept_with_the_others(tmp_path: Path) ->
     result = _run(cols, tmp_path)
     assert result.profile
     assert (result.profile.built, result.profile.reused) == (1, len(cols) - 1)
-    assert _run(cols, tmp_path).profile == drift.ProfileUse(result.profile.path, 0, len(cols))
+    assert _run(cols, tmp_path).profile == scoring.ProfileUse(result.profile.path, 0, len(cols))
 
 
 def test_a_damaged_profile_is_rebuilt(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_an_unwritable_cache_costs_speed_not_the_run(tmp_path: Path) -> None:
     assert result.profile.path is None
     assert result.profile.built == len(cols)
     assert not result.errors
-    assert _scores(result) == _scores(drift.score(cols, Drift()))
+    assert _scores(result) == _scores(scoring.score(cols, Drift()))
 
 
 def test_profile_file_round_trip(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_the_runner_keys_profiles_on_the_reference_data(tmp_path: Path) -> None:
     """Through a run: same reference file, same profile file; an edited reference, a new one."""
     ref, cur = helpers.frames()
     job = helpers.write_job(tmp_path, ref, cur)
-    options = drift.DriftOptions(cache_dir=tmp_path / "cache")
+    options = scoring.DriftOptions(cache_dir=tmp_path / "cache")
 
     def run() -> list[Path]:
         loaded = load_spec(job)

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from driftboard import evidently_report, pipeline
-from driftboard.models import FeatureResult, Run
-from driftboard.schedule import window_ending
+from driftboard.drift import evidently_report
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import window_ending
+from driftboard.run import pipeline
 from driftboard.settings import Settings
-from driftboard.specload import load_spec
+from driftboard.store.models import FeatureResult, Run
 from tests.helpers import WINDOW_END, frames, write_job
 from tests.realstack import Stack, http_json
 

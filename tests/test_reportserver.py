@@ -16,7 +16,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from driftboard.cli import serve_reports
-from driftboard.reportserver import DEFAULT_PORT, MOUNT, ReportApp, make_report_server, report_router
+from driftboard.reports.server import DEFAULT_PORT, MOUNT, ReportApp, make_report_server, report_router
 
 REPORT = "churn/20260102T180000Z.html"
 WINDOW_END_MS = int(datetime(2026, 1, 2, 18, tzinfo=UTC).timestamp() * 1000)

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.schedule import Window
+from driftboard.jobs.spec import JobSpec
 from driftboard.results import RunOutcome
-from driftboard.retry import Interrupted, TransientError, is_transient, with_retries
-from driftboard.runner import evaluate
-from driftboard.schedule import Window
+from driftboard.run.evaluate import evaluate
+from driftboard.scheduler.retry import Interrupted, TransientError, is_transient, with_retries
 from driftboard.settings import Settings
-from driftboard.spec import JobSpec
-from driftboard.specload import LoadedSpec
 from tests.conftest import PG_ADMIN_URL
 
 FAST = Settings(retry_attempts=3, retry_initial_seconds=0.01, retry_max_seconds=0.02)

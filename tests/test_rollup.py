@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from driftboard import db, partitions, rollup, store
+from driftboard.jobs.schedule import Window
 from driftboard.results import FeatureOutcome, RunOutcome
-from driftboard.schedule import Window
+from driftboard.store import db, partitions, rollup, runs
 from tests.schedproc import wait_for
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
@@ -30,7 +30,7 @@ def save(engine: Engine, end: datetime, ratios: dict[str, float | None], model: 
         for f, r in ratios.items()
     ]
     outcome = RunOutcome(model, Window(end - HOUR, end), "succeeded", end, end, features=features)
-    store.save(engine, outcome)
+    runs.save(engine, outcome)
 
 
 def daily(engine: Engine) -> set[tuple[str, str, str, float | None, int, int]]:

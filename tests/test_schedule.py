@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from driftboard.schedule import last_tick, period, ticks_between, trigger_for, window_ending
-from driftboard.spec import JobSpec
+from driftboard.jobs.schedule import last_tick, period, ticks_between, trigger_for, window_ending
+from driftboard.jobs.spec import JobSpec
 from tests.helpers import spec_dict
 
 

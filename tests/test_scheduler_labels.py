@@ -11,8 +11,8 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, text
 
-from driftboard import labeljobs
-from driftboard.specload import LoadedSpec, load_spec
+from driftboard.jobs.load import LoadedSpec, load_spec
+from driftboard.scheduler import labeljobs
 from tests.schedproc import Scheduler, spec_text, wait_for, write_data
 
 LABELLED = (

@@ -16,7 +16,7 @@ from schedproc import (
     write_data,
 )
 
-from driftboard import db
+from driftboard.store import db
 
 MODELS = ("p", "q")
 

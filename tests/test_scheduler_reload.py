@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import create_pg_database, drop_pg_database
 from schedproc import Scheduler, runs, spec_text, wait_for, write_data
 
-from driftboard import db
+from driftboard.store import db
 
 
 def test_sighup_reloads_added_removed_changed_and_broken_specs(tmp_path: Path) -> None:

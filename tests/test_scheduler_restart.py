@@ -28,7 +28,7 @@ from schedproc import (
 )
 from sqlalchemy import Engine, text
 
-from driftboard import db
+from driftboard.store import db
 
 SLOW_QUERY = "SELECT ts, x, y FROM cur_rows, pg_sleep(2) WHERE ts >= :window_start AND ts < :window_end"
 

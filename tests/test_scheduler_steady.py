@@ -28,7 +28,7 @@ from schedproc import (
 )
 from sqlalchemy import Engine
 
-from driftboard import db
+from driftboard.store import db
 
 CLOSED_PORT = free_port()  # nothing listens here: the source database is "down"
 UNREACHABLE = (

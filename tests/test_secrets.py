@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from driftboard import db
+from driftboard.store import db
 from tests.cli_helpers import invoke, store_env
 from tests.conftest import migrated
 from tests.helpers import WINDOW_END, frames, write_job

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from driftboard.dashboards import inventory
 from driftboard.dashboards.common import UID_SLA
-from driftboard.dashboards.macros import QueryRange
 from driftboard.sla.data import fetch
+from tests.support.grafana_macros import QueryRange
 
 pytest_plugins = ["sla_fixtures"]
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from driftboard import db
 from driftboard.errors import DataError
-from driftboard.models import PerformanceResult
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.spec import Labels
 from driftboard.sla import labels as delayed
 from driftboard.sla.data import Span, fetch
 from driftboard.sla.performance import performance
-from driftboard.spec import Labels
-from driftboard.specload import load_spec
+from driftboard.store import db
+from driftboard.store.models import PerformanceResult
 from tests.cli_helpers import invoke, store_env
 from tests.helpers import WINDOW_END, frames, write_job
 

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from driftboard import db
+from driftboard.store import db
 from tests.conftest import REPO
 
 pytest_plugins = ["sla_fixtures"]

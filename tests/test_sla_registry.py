@@ -8,9 +8,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from driftboard import db, store
-from driftboard.models import MonitoredModel, Run
-from driftboard.sla import registry
+from driftboard.store import db, registry, runs
+from driftboard.store.models import MonitoredModel, Run
 from tests.cli_helpers import invoke, store_env
 from tests.conftest import REPO
 from tests.helpers import write_job
@@ -71,7 +70,7 @@ def test_registration_and_run_commit_together(
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)
     engine.dispose()
-    monkeypatch.setattr(store, "to_row", broken)
+    monkeypatch.setattr(runs, "to_row", broken)
     with pytest.raises(RuntimeError, match="insert failed"):
         invoke(["run", str(write_job(tmp_path)), *AT], store_env(sqlite_url, tmp_path))
     assert registered(sqlite_url) == {}  # the upsert ran first, and was rolled back with the run

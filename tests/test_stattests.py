@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from driftboard import stattests
+from driftboard.jobs import stattests
 
 
 def _registry() -> dict[str, object]:

@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from driftboard import db, store
-from driftboard.models import FeatureResult, Run
+from driftboard.jobs.schedule import Window
 from driftboard.results import FeatureOutcome, RunOutcome
-from driftboard.schedule import Window
-from tests.cli_helpers import counts, invoke, runs, store_env
+from driftboard.store import db, runs
+from driftboard.store.models import FeatureResult, Run
+from tests.cli_helpers import counts, invoke, store_env
+from tests.cli_helpers import runs as stored_runs
 from tests.helpers import WINDOW_END, frames, write_job
 
 AT = ["--at", "2026-03-01T12:00:00Z"]
@@ -25,7 +26,7 @@ def test_rerun_replaces_the_window(tmp_path: Path, store_url: str) -> None:
     assert first.code == second.code == 0
     assert first.json()["features"] == second.json()["features"]
     assert counts(store_url) == (1, 3)
-    (row,) = runs(store_url)
+    (row,) = stored_runs(store_url)
     assert row["id"] == second.json()["run"]["id"]
 
 
@@ -35,7 +36,7 @@ def test_other_windows_are_kept(tmp_path: Path, store_url: str) -> None:
     env = store_env(store_url, tmp_path)
     invoke(["run", str(job), *AT], env)
     invoke(["run", str(job), "--at", "2026-03-01T13:30:00Z"], env)  # window 12-13 has no rows
-    assert [(r["status"], r["window_end"].hour) for r in runs(store_url)] == [
+    assert [(r["status"], r["window_end"].hour) for r in stored_runs(store_url)] == [
         ("succeeded", 12),
         ("failed", 13),
     ]
@@ -67,10 +68,10 @@ def _outcome(features: list[FeatureOutcome]) -> RunOutcome:
 def test_a_failing_write_leaves_nothing_behind(store_url: str) -> None:
     engine = db.make_engine(store_url)
     good = FeatureOutcome("a", "feature", "numerical", "ok", score=0.1)
-    store.save(engine, _outcome([good]))
+    runs.save(engine, _outcome([good]))
     duplicate = [good, FeatureOutcome("a", "feature", "numerical", "ok", score=0.2)]
     with pytest.raises(Exception, match=r"(?i)unique"):
-        store.save(engine, _outcome(duplicate))
+        runs.save(engine, _outcome(duplicate))
     engine.dispose()
     # The earlier result survived: the delete of the replace was rolled back with the insert.
     assert counts(store_url) == (1, 1)
@@ -81,7 +82,7 @@ def test_naive_datetimes_are_refused(store_url: str) -> None:
     outcome = _outcome([])
     outcome.window = Window(outcome.window.start.replace(tzinfo=None), outcome.window.end)
     with pytest.raises(Exception, match="timezone-naive"):
-        store.save(engine, outcome)
+        runs.save(engine, outcome)
     engine.dispose()
     assert counts(store_url) == (0, 0)
     assert WINDOW_END.tzinfo is UTC

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import distance
 
-from driftboard.quality import Column
+from driftboard.data.quality import Column
 
 FEW = 5  # distinct values (reference and current together) up to which JS is used
 

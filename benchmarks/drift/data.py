@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from driftboard.quality import Column, check_column
-from driftboard.stattests import ColumnType
+from driftboard.data.quality import Column, check_column
+from driftboard.jobs.stattests import ColumnType
 
 SEED = 8
 NUMERICAL_KINDS = ("normal", "lognormal", "uniform", "normal_nan", "int4")

@@ -21,11 +21,11 @@ import pandas as pd
 
 from benchmarks.drift import baseline
 from benchmarks.drift.data import Case, frames_bytes, generate
-from driftboard import drift
-from driftboard.evidently_report import SampledReport, read_scores, run_report
-from driftboard.fastdrift import fallback
-from driftboard.quality import Column
-from driftboard.spec import Drift
+from driftboard.data.quality import Column
+from driftboard.drift import scoring
+from driftboard.drift.evidently_report import SampledReport, read_scores, run_report
+from driftboard.drift.fast import fallback
+from driftboard.jobs.spec import Drift
 
 KEY = "bench-reference"  # stands for the run's reference fingerprint
 THREADS = os.cpu_count() or 1
@@ -46,7 +46,7 @@ def reset_peak() -> int:
 
 
 def fast(columns: list[Column], cache: Path, workers: int = 0) -> Scores:
-    result = drift.score(columns, Drift(), drift.DriftOptions(cache_dir=cache, workers=workers), KEY)
+    result = scoring.score(columns, Drift(), scoring.DriftOptions(cache_dir=cache, workers=workers), KEY)
     assert not result.errors, result.errors
     return {name: s.score for name, s in result.scores.items()}
 
@@ -67,8 +67,8 @@ def evidently_report(ref: pd.DataFrame, cur: pd.DataFrame, columns: list[Column]
 
 def sampled_report(columns: list[Column]) -> SampledReport:
     """A kept run's report with the default settings; scoring here (no cache) is not timed."""
-    result = drift.score(
-        columns, Drift(), drift.DriftOptions(report_sample_rows=20_000, report_max_columns=100)
+    result = scoring.score(
+        columns, Drift(), scoring.DriftOptions(report_sample_rows=20_000, report_max_columns=100)
     )
     assert isinstance(result.report, SampledReport)
     return result.report

@@ -6,7 +6,7 @@ from grafana_foundation_sdk.models import dashboard as dm
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
 from driftboard.dashboards.sqlquery import PLUGIN_ID, Sql, SqlFormat
-from driftboard.reportserver import DEFAULT_PORT, MOUNT
+from driftboard.reports.server import DEFAULT_PORT, MOUNT
 
 # Fixed uids: provisioning/datasources/driftboard.yaml creates exactly these, and the
 # generated JSON refers to nothing else, so a dashboard never depends on a Grafana's ids.

@@ -23,7 +23,7 @@ FIRST_DAY = (
 )
 END_DAY = "date_trunc('day', $__timeTo()::timestamptz, 'UTC')"
 # Each feature's ratios in the range, exactly, but cheaply: the whole days' maxima from the
-# feature_daily rollup (driftboard/rollup.py), and the raw rows of the partial days at either
+# feature_daily rollup (driftboard/store/rollup.py), and the raw rows of the partial days at either
 # edge. A row in [FIRST_DAY, END_DAY) is in a whole day; every other row of the range is read
 # raw, so nothing is counted twice or missed, also when the range lies within one day.
 WORST = f"""

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, text
 
-from driftboard.models import MonitoredModel, UTCDateTime
 from driftboard.sla import queries
+from driftboard.store.models import MonitoredModel, UTCDateTime
 
 Row = dict[str, Any]
 QUERIES: dict[str, Callable[[queries.Dialect, queries.Period], str]] = {

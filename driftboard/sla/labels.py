@@ -14,15 +14,15 @@ import pandas as pd
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
-from driftboard import sources
+from driftboard.data import sources
+from driftboard.data.cut import select_window, to_utc
 from driftboard.errors import DataError
-from driftboard.models import PerformanceResult
-from driftboard.schedule import Window, ticks_between, window_ending
-from driftboard.sla import registry
+from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.schedule import Window, ticks_between, window_ending
+from driftboard.jobs.spec import Labels
 from driftboard.sla.performance import performance
-from driftboard.spec import Labels
-from driftboard.specload import LoadedSpec
-from driftboard.window import select_window, to_utc
+from driftboard.store import registry
+from driftboard.store.models import PerformanceResult
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn import metrics as sk
 
 from driftboard.errors import DataError
-from driftboard.spec import Labels
+from driftboard.jobs.spec import Labels
 
 
 def performance(truth: pd.Series, predicted: pd.Series, labels: Labels, score: bool) -> dict[str, float]:

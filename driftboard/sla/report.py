@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from driftboard.durations import format_duration
+from driftboard.jobs.durations import format_duration
 from driftboard.sla import data, document, render
 
 

@@ -7,7 +7,7 @@ Create Date: 2026-11-28 17:00:00
 A year of hourly runs of 100 models × 100 features is ~88M feature rows. On PostgreSQL
 feature_results becomes RANGE-partitioned by window_end, one partition per UTC month, so a
 dashboard's time range reads one or two months and retention drops whole months instead of
-deleting rows (driftboard/partitions.py keeps months ahead and applies retention daily). A
+deleting rows (driftboard/store/partitions.py keeps months ahead and applies retention daily). A
 partition key must be part of every unique constraint: the primary key becomes (id,
 window_end) and the unique key (run_id, feature, window_end), which means the same since a
 run has one window_end. A DEFAULT partition takes any row no month partition covers, so no
@@ -109,7 +109,7 @@ def create_partitions() -> None:
 # On PostgreSQL two SLA views look a run's feature rows up by run_id, which is no partition key:
 # every month's partition would be probed for every run (SLA panels 2.5-4.5 times slower with
 # 17 partitions). Also matching the run's window_end, equal to its feature rows' by
-# construction (driftboard/store.py), lets the executor probe one partition.
+# construction (driftboard/store/runs.py), lets the executor probe one partition.
 PRUNED = {
     "sla_runs": ("WHERE f.run_id = r.id)", "WHERE f.run_id = r.id AND f.window_end = r.window_end)"),
     "sla_incidents": (

@@ -6,7 +6,7 @@ Create Date: 2026-11-28 19:00:00
 
 The heatmap orders a month of one model's features by their worst drift ratio; that ranking
 read all 72,000 of the range's feature rows (BENCHMARKS.md). This rollup holds one row per
-model, UTC day and feature (30 per feature for a month), kept exact by driftboard/rollup.py
+model, UTC day and feature (30 per feature for a month), kept exact by driftboard/store/rollup.py
 in the transactions that write or delete feature rows. It is filled here from the existing
 rows with one GROUP BY; on SQLite the day is cut from the stored UTC text. The Grafana role,
 if it exists, may read it (as 0006 grants its tables). Downgrade drops it.

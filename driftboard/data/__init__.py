@@ -1,0 +1,3 @@
+"""A run's data: sources (files, globs, SQL), the window cut on the timestamp column, the
+per-column quality checks, and the reference fingerprint.
+"""

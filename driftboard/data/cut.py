@@ -1,0 +1,35 @@
+"""Cut the current window out of loaded data by its timestamp column, in UTC."""
+
+import pandas as pd
+
+from driftboard.errors import DataError
+from driftboard.jobs.schedule import Window
+
+
+def to_utc(values: pd.Series, column: str, naive_zone: str | None, label: str) -> pd.Series:
+    """Parse timestamps; naive ones need a declared zone rather than a silent guess."""
+    try:
+        parsed = pd.to_datetime(values, utc=False, format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{label}: column {column!r} holds values that are not timestamps: {exc}") from None
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return parsed.dt.tz_convert("UTC")
+    if naive_zone is None:
+        raise DataError(
+            f"{label}: column {column!r} has timezone-naive timestamps; "
+            "add the offset to the data or set timestamp_timezone in the spec"
+        )
+    return parsed.dt.tz_localize(naive_zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+
+
+def select_window(
+    frame: pd.DataFrame, column: str, naive_zone: str | None, window: Window, label: str
+) -> pd.DataFrame:
+    """Rows with start <= timestamp < end; rows without a timestamp are dropped."""
+    if column not in frame.columns:
+        raise DataError(f"{label}: timestamp column {column!r} is missing")
+    if frame.empty:  # nothing to parse: an empty file types its timestamp column as float
+        return frame
+    stamps = to_utc(frame[column], column, naive_zone, label)
+    mask = (stamps >= window.start) & (stamps < window.end)
+    return frame.loc[mask.fillna(False).to_numpy()].reset_index(drop=True)

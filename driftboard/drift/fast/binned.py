@@ -1,0 +1,92 @@
+"""Distances on binned or counted data: Jensen-Shannon, PSI, KL, Hellinger.
+
+Replicates evidently's `get_binned_data`: numerical columns with more than 20 distinct
+reference values are cut into Sturges bins over reference and current together (counted
+here by binary search in the sorted reference); others are compared value by value.
+"""
+
+import math
+
+import numpy as np
+from scipy import stats
+from scipy.spatial import distance
+
+from driftboard.drift.fast.current import CatCurrent, Current, NumCurrent
+
+HISTOGRAM_ABOVE = 20  # distinct reference values above which a numerical column is binned
+
+
+def sturges_edges(lo: float, hi: float, size: int) -> np.ndarray:
+    """np.histogram_bin_edges(x, "sturges") from x's min, max and size alone."""
+    width = (hi - lo) / (np.log2(size) + 1.0)
+    bins = int(np.ceil((hi - lo) / width)) if width else 1
+    return np.histogram_bin_edges(np.array([lo, hi]), bins=bins)
+
+
+def histogram(sorted_values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """np.histogram's counts (last bin closed) from an already sorted array."""
+    cut = np.r_[
+        np.searchsorted(sorted_values, edges[:-1], "left"),
+        np.searchsorted(sorted_values, edges[-1:], "right"),
+    ]
+    return np.diff(cut)
+
+
+def percents(cur: Current) -> tuple[np.ndarray, np.ndarray]:
+    p = cur.profile
+    if isinstance(cur, NumCurrent) and cur.profile.n_unique > HISTOGRAM_ABOVE:
+        v, c = cur.profile.values, cur.values
+        edges = sturges_edges(min(v[0], c[0]), max(v[-1], c[-1]), len(v) + len(c))
+        return histogram(v, edges) / p.n, histogram(c, edges) / len(c)
+    counts = cur.counts
+    return counts.ref / counts.n, counts.cur / counts.m
+
+
+def fill_zeroes(shares: np.ndarray) -> np.ndarray:
+    """Evidently's `feel_zeroes`: empty bins get a millionth of the smallest share, at most 1e-4."""
+    smallest = min(shares[shares != 0])
+    filled = shares.copy()
+    np.place(filled, filled == 0, smallest / 10**6 if smallest <= 0.0001 else 0.0001)
+    return filled
+
+
+def jensenshannon(cur: Current) -> float:
+    return float(distance.jensenshannon(*percents(cur)))
+
+
+def psi(cur: Current) -> float:
+    ref, now = (fill_zeroes(x) for x in percents(cur))
+    return float(np.sum((ref - now) * np.log(ref / now)))
+
+
+def kl_div(cur: Current) -> float:
+    ref, now = (fill_zeroes(x) for x in percents(cur))
+    return float(stats.entropy(ref, now))
+
+
+def hellinger(cur: Current) -> float:
+    """Categories: shares; numbers: Sturges densities over the distinct values of both sides."""
+    if isinstance(cur, CatCurrent):
+        c = cur.counts
+        terms = np.sqrt((c.ref / c.n) * (c.cur / c.m))
+    else:
+        terms = _numeric_hellinger_terms(cur)
+    total = 0.0
+    for term in terms.tolist():  # left to right, as Evidently's loop adds them
+        total += term
+    return math.sqrt(1 - float(np.clip(total, 0, 1)))
+
+
+def _numeric_hellinger_terms(cur: NumCurrent) -> np.ndarray:
+    v, c = cur.profile.values, cur.values
+    mine, _ = cur.levels
+    at = np.minimum(np.searchsorted(v, mine), len(v) - 1)
+    distinct = cur.profile.n_unique + len(mine) - int(np.count_nonzero(v[at] == mine))
+    edges = sturges_edges(min(v[0], c[0]), max(v[-1], c[-1]), distinct)
+    width = (edges.max() - edges.min()) / (len(edges) - 1)
+    h1, h2 = (_density(histogram(x, edges), edges) for x in (v, c))
+    return np.sqrt(h1 * h2) * width
+
+
+def _density(counts: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    return counts / np.diff(edges) / counts.sum()

@@ -1,0 +1,59 @@
+"""Per-feature drift scores: Evidently's DataDriftPreset results, by one of two engines.
+
+`fast` (default): driftboard.drift.fast, the same scores and flags from a cached reference
+profile, in parallel over columns; the Evidently report is built later, only for runs that
+keep it. `evidently`: the report itself, run on every window (slow; the reference).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from driftboard.data.quality import Column
+from driftboard.drift import fast
+from driftboard.drift.evidently_report import SampledReport, score_with_report
+from driftboard.drift.scores import DriftResult, ProfileUse, Score
+from driftboard.jobs.spec import Drift
+from driftboard.settings import Settings
+
+__all__ = ["DriftOptions", "DriftResult", "ProfileUse", "Score", "score"]
+Engine = Literal["fast", "evidently"]
+
+
+@dataclass(frozen=True)
+class DriftOptions:
+    engine: Engine = "fast"
+    cache_dir: Path | None = None  # None: profiles are built per run and not saved
+    workers: int = 0  # 0: one thread per core
+    report_sample_rows: int = 0  # 0: the report sees every row
+    report_max_columns: int = 0  # 0: the report shows every column
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "DriftOptions":
+        return cls(
+            settings.drift_engine,
+            settings.cache_dir,
+            settings.drift_workers,
+            settings.report_sample_rows,
+            settings.report_max_columns,
+        )
+
+
+def score(
+    columns: list[Column],
+    drift: Drift,
+    options: DriftOptions = DriftOptions(),
+    reference_key: str | None = None,
+    label: str = "",
+) -> DriftResult:
+    """Score every checked column; one failing column leaves the others scored.
+
+    `reference_key` identifies the reference data (the run's fingerprint) for the profile cache.
+    """
+    if options.engine == "evidently":
+        return score_with_report(columns, drift)
+    result = fast.score_columns(columns, drift, reference_key, options.cache_dir, options.workers)
+    kept = [c for c in columns if c.name in result.scores]
+    rows, cols = options.report_sample_rows, options.report_max_columns
+    result.report = SampledReport(kept, drift, result.scores, rows, cols, label) if kept else None
+    return result

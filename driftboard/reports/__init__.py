@@ -1,0 +1,1 @@
+"""Evidently HTML reports on disk, and the read-only server the dashboards link to."""

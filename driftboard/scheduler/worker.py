@@ -1,0 +1,111 @@
+"""What a worker process does: one window, under its lock, through pipeline.run_window.
+
+Everything here crosses a process boundary by pickle, so arguments and results are plain
+data and store errors are re-raised as TransientError, with a message only.
+"""
+
+import functools
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from driftboard.errors import describe_db_error
+from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.schedule import Window
+from driftboard.results import RunOutcome
+from driftboard.run import pipeline
+from driftboard.scheduler import logfmt
+from driftboard.scheduler.retry import TransientError, is_transient
+from driftboard.settings import LogFormat, Settings
+from driftboard.store import db, locks, runs
+
+# Imported once in the fork server, so each worker starts with Evidently loaded (~5 s saved).
+PRELOAD = ["driftboard.scheduler.preload", "driftboard.scheduler.worker"]
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    status: str  # succeeded | failed | already_done
+    error: str | None
+    row_id: int | None
+    began: datetime  # when the worker took the window: the end of its scheduling lag
+    seconds: float
+    finished: datetime | None = None  # the stored run's finished_at
+    push_error: str | None = None  # the metrics push failed (the run itself is stored)
+
+
+def init_worker(log_format: LogFormat) -> None:
+    """Workers ignore the signals the scheduler handles: it decides when a run is abandoned."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    logfmt.configure(log_format)
+    threading.Thread(target=_exit_with_scheduler, name="exit-with-scheduler", daemon=True).start()
+
+
+def _exit_with_scheduler() -> None:
+    """A scheduler killed with -9 must not leave a worker finishing its run unseen.
+
+    The worker's parent is the fork server, which itself outlives the scheduler while
+    workers run, so getppid() tells nothing. multiprocessing's parent sentinel is a pipe
+    the scheduler holds open: it closes exactly when the scheduler dies.
+    """
+    scheduler = multiprocessing.parent_process()
+    if scheduler is not None:
+        scheduler.join()
+        os._exit(70)  # the open transaction dies with the connection: nothing partial is stored
+
+
+def warm() -> int:
+    return os.getpid()
+
+
+@functools.cache
+def engine_for(url: str) -> Engine:
+    return db.make_engine(url)
+
+
+def _run(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
+    try:
+        return pipeline.run_window(engine, loaded, window, settings)
+    except pipeline.StoreError:
+        raise
+    except Exception as exc:  # a bug or a library failure: store it, or every firing would retry it
+        logging.getLogger(__name__).exception("run crashed")
+        now = datetime.now(UTC)
+        outcome = RunOutcome(loaded.spec.model, window, "failed", now, now)
+        outcome.error = f"unexpected error: {type(exc).__name__}: {exc}"
+        runs.save(engine, outcome)
+        return outcome
+
+
+def compute(
+    loaded: LoadedSpec, window: Window, settings: Settings, run_id: str, final: bool, force: bool = False
+) -> WindowResult:
+    model, began, start = loaded.spec.model, datetime.now(UTC), time.monotonic()
+    log = logfmt.run_log(__name__, model, window, run_id)
+    engine = engine_for(settings.database_url.get_secret_value())
+    try:
+        with locks.window_lock(engine, model, window) as conn:
+            if not force and locks.succeeded(conn, model, window):
+                log.info("window already succeeded; not computed again")
+                return WindowResult("already_done", None, None, began, time.monotonic() - start)
+            log.info("computing")
+            outcome = _run(engine, loaded, window, settings)
+    except (SQLAlchemyError, pipeline.StoreError) as exc:
+        text = describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+        raise TransientError(f"results database: {text}") from None
+    log.info("stored", extra={"status": outcome.status, "row_id": outcome.run_id, "error": outcome.error})
+    if is_transient(outcome) and not final:
+        raise TransientError(outcome.error)
+    seconds = time.monotonic() - start
+    return WindowResult(
+        outcome.status, outcome.error, outcome.run_id, began, seconds, outcome.finished_at, outcome.push_error
+    )
