@@ -19,10 +19,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.cli_helpers import invoke, store_env  # noqa: E402
-from tests.realstack import PAGERDUTY_PATH, start_stack  # noqa: E402
-from tests.test_alerting_e2e import pagerduty_about  # noqa: E402
-from tests.test_push_e2e import DRIFTED_AT, example_job  # noqa: E402
+from tests.support.alerting import (  # noqa: E402
+    DRIFTED_AT,
+    example_job,
+    pagerduty_about,
+)
+from tests.support.cli_helpers import invoke, store_env  # noqa: E402
+from tests.support.realstack import PAGERDUTY_PATH, start_stack  # noqa: E402
 
 
 def seconds(text: str) -> float:

@@ -1,54 +1,22 @@
 """Shared fixtures: a throwaway PostgreSQL database per test session, and SQLite per test.
 
-PostgreSQL must be up on 127.0.0.1:5432 (override with DRIFTBOARD_TEST_PG); a missing
-server fails the tests, it never skips them.
+Helpers live in tests/support/ and are imported from there, one way: `from tests.support.X
+import ...`. The fixture plugins below are registered once, here, for the whole suite.
 """
 
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 
-from driftboard.store import db
+from tests.support.databases import create_pg_database, drop_pg_database, migrated
 
-pytest_plugins = ["tests.conftest_stack"]
-
-PG_ADMIN_URL = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _admin() -> Engine:
-    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-
-
-def create_pg_database(prefix: str = "driftboard_test") -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_pg_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = _admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def migrated(url: str, seed: Callable[[Engine], None] | None = None) -> str:
-    """The store at `url` migrated to head, and filled by `seed` when given."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    if seed is not None:
-        seed(engine)
-    engine.dispose()
-    return url
+pytest_plugins = [
+    "tests.support.stack_plugin",
+    "tests.support.dashboard_fixtures",
+    "tests.support.sla_fixtures",
+]
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +56,8 @@ def fresh_store(pg_url: str) -> str:
     """The session's PostgreSQL store, emptied before the test so counts start at zero."""
     engine = create_engine(pg_url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE runs, feature_results"))
+        # Every table a run or a refresh writes: the session shares one database, in any order.
+        tables = "runs, feature_results, feature_daily, monitored_models, performance_results"
+        conn.execute(text(f"TRUNCATE {tables}"))
     engine.dispose()
     return pg_url

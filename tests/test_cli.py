@@ -9,8 +9,8 @@ import pytest
 
 from driftboard.demo import example
 from driftboard.store import db
-from tests.cli_helpers import invoke, store_env
-from tests.conftest import REPO
+from tests.support.cli_helpers import invoke, store_env
+from tests.support.repo import REPO
 
 RUN_KEYS = {
     "id", "model", "status", "error", "window_start", "window_end",

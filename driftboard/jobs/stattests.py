@@ -1,6 +1,6 @@
 """Catalogue of Evidently's drift tests, kept import-free so validating a spec stays fast.
 
-`tests/test_stattests.py` checks it against Evidently's own registry, so it cannot drift
+`tests/jobs/test_stattests.py` checks it against Evidently's own registry, so it cannot drift
 from the library we pin.
 """
 

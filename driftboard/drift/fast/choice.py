@@ -1,7 +1,7 @@
 """Which test scores a column, at which threshold, and when it flags drift: Evidently's rules.
 
 Mirrors `get_stattest` in evidently/legacy/calculations/stattests/registry.py (0.7.23) and
-the comparison each stattest function makes; tests/test_fast_drift.py pins the two together.
+the comparison each stattest function makes; tests/drift/test_fast_drift.py pins the two together.
 """
 
 from dataclasses import dataclass

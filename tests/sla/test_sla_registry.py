@@ -1,0 +1,76 @@
+"""monitored_models: written with each run, from the spec, with alerting/config.yml's defaults."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from driftboard.store import db, registry, runs
+from driftboard.store.models import MonitoredModel, Run
+from tests.support.cli_helpers import invoke, store_env
+from tests.support.helpers import write_job
+from tests.support.repo import REPO
+
+AT = ["--at", "2026-03-01T12:00:00Z"]
+
+
+def registered(url: str) -> dict[str, dict[str, Any]]:
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        rows = session.scalars(select(MonitoredModel)).all()
+        result = {r.model: {k: v for k, v in vars(r).items() if not k.startswith("_")} for r in rows}
+    engine.dispose()
+    return result
+
+
+def test_defaults_are_alerting_configs() -> None:
+    thresholds = yaml.safe_load((REPO / "alerting" / "config.yml").read_text())["thresholds"]
+    config = {field: thresholds[key] for field, key in registry.CONFIG_KEYS.items()}
+    assert config == registry.ALERT_DEFAULTS
+    assert set(registry.CONFIG_KEYS) == set(registry.ALERT_DEFAULTS)
+
+
+def test_a_run_registers_its_model_with_the_defaults(tmp_path: Path, store_url: str) -> None:
+    assert invoke(["run", str(write_job(tmp_path)), *AT], store_env(store_url, tmp_path)).code == 0
+    row = registered(store_url)["test-model"]
+    assert (row["interval_seconds"], row["freshness_target"], row["healthy_target"]) == (3600, 0.99, 0.95)
+    levels = {k: row[k] for k in registry.ALERT_DEFAULTS}
+    assert levels == registry.ALERT_DEFAULTS
+    assert (row["performance_metric"], row["performance_threshold"]) == (None, None)
+
+
+def test_the_next_run_updates_it_from_the_spec(tmp_path: Path, store_url: str) -> None:
+    env = store_env(store_url, tmp_path)
+    invoke(["run", str(write_job(tmp_path)), *AT], env)
+    changed = write_job(
+        tmp_path,
+        schedule={"interval": "30m"},
+        alerts={"feature_drift_runs": 2, "severe_drift_ratio": 4.5},
+        sla={"freshness_target": 0.9, "healthy_target": 0.8},
+        columns={"numerical": ["x", "y"], "categorical": ["c"], "target": "t", "prediction": {"name": "p"}},
+        labels={"task": "regression", "metric": "mae", "threshold": 2.5},
+    )
+    invoke(["run", str(changed), *AT], env)  # fails (no columns t, p): registered all the same
+    (row,) = registered(store_url).values()
+    assert (row["interval_seconds"], row["freshness_target"], row["healthy_target"]) == (1800, 0.9, 0.8)
+    levels = (row["feature_drift_runs"], row["severe_drift_ratio"], row["drift_share_critical"])
+    assert levels == (2, 4.5, 0.5)  # the spec's overrides, and the default where it sets none
+    assert (row["performance_metric"], row["performance_threshold"]) == ("mae", 2.5)
+
+
+def test_registration_and_run_commit_together(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_outcome: Any) -> Run:
+        raise RuntimeError("the run's insert failed")
+
+    engine = db.make_engine(sqlite_url)
+    db.upgrade(engine)
+    engine.dispose()
+    monkeypatch.setattr(runs, "to_row", broken)
+    with pytest.raises(RuntimeError, match="insert failed"):
+        invoke(["run", str(write_job(tmp_path)), *AT], store_env(sqlite_url, tmp_path))
+    assert registered(sqlite_url) == {}  # the upsert ran first, and was rolled back with the run
