@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, create_engine, text
 
 from driftboard.dashboards import inventory
-from driftboard.store import db, partitions
+from driftboard.store import connect, partitions, schema
 from tests.support.grafana_macros import QueryRange, expand_sql
 
 ADMIN = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
@@ -75,8 +75,8 @@ def partition_history(engine: Engine, days: int) -> None:
 
 
 def generate(url: str, models: int, days: int, features: int) -> None:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     partition_history(engine, days)
     params = {"models": models, "start": END - timedelta(days=days), "end": END, "features": features}
     with engine.begin() as conn:

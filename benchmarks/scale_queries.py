@@ -32,7 +32,7 @@ from sqlalchemy import Engine, create_engine, text
 from benchmarks import heatmap_queries as hq
 from driftboard.dashboards import inventory
 from driftboard.dashboards.build import GENERATED
-from driftboard.store import db, rollup
+from driftboard.store import connect, rollup, schema
 from tests.support.grafana_macros import QueryRange, expand_sql
 
 RUNS = hq.RUNS.replace(
@@ -76,9 +76,9 @@ def load_chunk(engine: Engine, span: tuple[datetime, datetime], models: int, fea
 def prepare(engine: Engine, args: argparse.Namespace) -> None:
     """0005 for the baseline; else head, with the data's months partitioned as maintenance would."""
     if not args.no_baseline:
-        db.upgrade(engine, "0005")
+        schema.upgrade(engine, "0005")
         return
-    db.upgrade(engine)
+    schema.upgrade(engine)
     hq.partition_history(engine, args.days)
 
 
@@ -201,7 +201,7 @@ def main() -> None:
         flush=True,
     )
     with hq.throwaway_database(keep=False) as url:
-        engine = db.make_engine(url)
+        engine = connect.make_engine(url)
         timed("load", generate, engine, args)
         with engine.connect() as conn:
             print(f"feature rows: {conn.scalar(text('SELECT count(*) FROM feature_results'))}", flush=True)
@@ -211,7 +211,7 @@ def main() -> None:
             print(table(None, after))
             return
         before = timed("measure (0005)", measure, url, baseline_sql, args)
-        timed("migration 0006 (move rows, index, analyze)", db.upgrade, engine)
+        timed("migration 0006 (move rows, index, analyze)", schema.upgrade, engine)
         timed("vacuum analyze", vacuum, engine)
         after = timed("measure (0006)", measure, url, current_sql, args)
         engine.dispose()

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine, text
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
@@ -180,7 +180,7 @@ def main() -> None:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url, folder = ADMIN.rsplit("/", 1)[0] + f"/{name}", Path(tempfile.mkdtemp(prefix="driftboard-bench-"))
-    db.upgrade(engine := db.make_engine(url))
+    schema.upgrade(engine := connect.make_engine(url))
     engine.dispose()
     write_jobs(folder, opts.models, opts.interval, minutes=(opts.duration + opts.drain) // 60 + 15)
     proc = start(folder, url, opts)

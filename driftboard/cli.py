@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from driftboard.errors import StoreError
 from driftboard.jobs.load import LoadedSpec, SpecError, load_specs
 from driftboard.settings import get_settings
 
@@ -69,7 +70,7 @@ def run(
     (loaded,) = specs_or_exit([spec])
     try:
         outcome = pipeline.run_once(loaded, parse_at(at), get_settings())
-    except pipeline.StoreError as exc:
+    except StoreError as exc:
         fail(str(exc), 3)
     if as_json:
         typer.echo(json.dumps(outcome.to_json(), indent=2, default=str))
@@ -81,25 +82,33 @@ def run(
         fail(f"run failed: {outcome.error}")
 
 
+def migrate_store(direction: str, revision: str) -> str:
+    from driftboard.store import connect, schema
+
+    engine = connect.settings_engine(get_settings())
+    try:
+        return schema.migrate(engine, direction, revision)
+    finally:
+        engine.dispose()
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
-    from driftboard.run import pipeline
 
     try:
-        typer.echo(pipeline.migrate(get_settings(), "upgrade", revision))
-    except pipeline.StoreError as exc:
+        typer.echo(migrate_store("upgrade", revision))
+    except StoreError as exc:
         fail(str(exc), 3)
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
     """Revert migrations down to REVISION ('base' for an empty database)."""
-    from driftboard.run import pipeline
 
     try:
-        typer.echo(pipeline.migrate(get_settings(), "downgrade", revision))
-    except pipeline.StoreError as exc:
+        typer.echo(migrate_store("downgrade", revision))
+    except StoreError as exc:
         fail(str(exc), 3)
 
 
@@ -109,13 +118,12 @@ def db_maintain() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from driftboard.errors import describe_db_error
-    from driftboard.run import pipeline
-    from driftboard.store import maintenance
+    from driftboard.store import connect, maintenance
 
     try:
-        engine = pipeline.open_store(get_settings())
+        engine = connect.open_store(get_settings())
         typer.echo(maintenance.describe(maintenance.run(engine, get_settings(), datetime.now(UTC))))
-    except pipeline.StoreError as exc:
+    except StoreError as exc:
         fail(str(exc), 3)
     except SQLAlchemyError as exc:
         fail(describe_db_error(exc), 3)
@@ -169,19 +177,17 @@ def db_grant_grafana() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from driftboard.errors import describe_db_error
-    from driftboard.store import grafana_role
-    from driftboard.store.db import BadUrl, make_engine
+    from driftboard.store import connect, grafana_role
 
     try:
         password = grafana_role.password_from_env()
-        engine = make_engine(get_settings().database_url.get_secret_value())
-        grafana_role.set_password(engine, password)
+        grafana_role.set_password(connect.settings_engine(get_settings()), password)
     except grafana_role.GrafanaRoleError as exc:
         fail(str(exc), 2)
     except SQLAlchemyError as exc:  # the driver's message only: never the URL and its password
         fail(describe_db_error(exc), 3)
-    except BadUrl as exc:
-        fail(f"DRIFTBOARD_DATABASE_URL is {exc}", 3)
+    except StoreError as exc:
+        fail(str(exc), 3)
     typer.echo(f"password of role {grafana_role.ROLE} set (stored as a SCRAM-SHA-256 verifier)")
 
 
@@ -211,14 +217,13 @@ def scheduler(
 ) -> None:
     """Run every job spec on its schedule until SIGTERM; SIGHUP reloads the specs."""
     from driftboard.reports.server import MOUNT, ReportApp
-    from driftboard.run import pipeline
     from driftboard.scheduler import daemon
 
     settings = get_settings()
     reports = ReportApp(settings.reports_dir)  # the dashboards' report links, read-only
     try:
         code = daemon.serve(settings, jobs or settings.jobs_dir, mounts={f"{MOUNT}/": reports})
-    except pipeline.StoreError as exc:
+    except StoreError as exc:
         fail(str(exc), 3)
     except daemon.ListenError as exc:
         fail(str(exc), 2)
@@ -233,18 +238,18 @@ def backfill(
     force: Annotated[bool, typer.Option(help="Recompute windows that already succeeded.")] = False,
 ) -> None:
     """Compute every window in a range; re-running skips windows that already succeeded."""
-    from driftboard.run import pipeline
     from driftboard.scheduler import backfill as bf
     from driftboard.scheduler.retry import TransientError
+    from driftboard.store import connect
 
     (loaded,) = specs_or_exit([spec])
     windows = bf.windows_in(loaded, parse_at(start, "--start"), parse_at(end, "--end"))
     settings = get_settings()
     try:
-        pipeline.open_store(settings).dispose()  # schema check first; SQLite upgrades itself
+        connect.open_store(settings).dispose()  # schema check first; SQLite upgrades itself
         with bf.progress_bar() as progress:
             tally = bf.backfill(loaded, windows, settings, force, progress)
-    except pipeline.StoreError as exc:
+    except StoreError as exc:
         fail(str(exc), 3)
     except TransientError as exc:
         fail(f"{exc} (gave up after retries; run the same command again to resume)", 3)
@@ -271,14 +276,13 @@ def demo(
 ) -> None:
     """Generate a month of a churn model's traffic with a known drift onset, backfill it, summarize it."""
     from driftboard.demo.tour import run_demo, summary, write_sla_report
-    from driftboard.run import pipeline
     from driftboard.scheduler import backfill as bf
 
     settings = get_settings()
     try:
         with bf.progress_bar() as progress:
             result = run_demo(folder, parse_at(end, "--end"), settings, progress)
-    except pipeline.StoreError as exc:
+    except StoreError as exc:
         fail(str(exc), 3)
     embedded = settings.database_url.get_secret_value().startswith("sqlite")
     sla_path = write_sla_report(result, settings, folder) if embedded else None  # compose has Grafana
@@ -320,12 +324,12 @@ def report_sla(
 
 
 def sla_report(request: "Request") -> str:
-    from driftboard.run import pipeline
     from driftboard.sla import report
+    from driftboard.store import connect
 
     try:
-        engine = pipeline.open_store(get_settings())
-    except pipeline.StoreError as exc:
+        engine = connect.open_store(get_settings())
+    except StoreError as exc:
         fail(str(exc), 3)
     try:
         return report.make(engine, request)
@@ -358,12 +362,12 @@ def labels(
 
 def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":
     from driftboard.errors import DataError
-    from driftboard.run import pipeline
     from driftboard.sla import labels as delayed
+    from driftboard.store import connect
 
     try:
-        engine = pipeline.open_store(get_settings())
-    except pipeline.StoreError as exc:
+        engine = connect.open_store(get_settings())
+    except StoreError as exc:
         fail(str(exc), 3)
     try:
         return delayed.refresh(engine, loaded, at)

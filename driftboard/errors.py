@@ -11,6 +11,11 @@ class SourceUnavailable(DataError):
     """The source database could not be reached: worth retrying, unlike other data errors."""
 
 
+class StoreError(RuntimeError):
+    """The results database is unreachable, not migrated, or refused the write: nothing of the
+    run was stored."""
+
+
 def describe_db_error(exc: SQLAlchemyError) -> str:
     """The driver's first line, without SQLAlchemy's SQL echo, parameters or help links.
 

@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 
 
 @dataclass

@@ -17,7 +17,7 @@ class Settings(BaseSettings):
 
     # SecretStr keeps a password in the URL out of reprs and logs.
     database_url: SecretStr = Field(
-        default=SecretStr("sqlite:///driftboard.store.db"),
+        default=SecretStr("sqlite:///driftboard.db"),
         description="SQLAlchemy URL of the results store; SQLite file in the working dir by default.",
     )
     reports_dir: Path = Field(default=Path("reports"), description="Where Evidently HTML goes.")

@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from driftboard.settings import get_settings
-from driftboard.store.db import make_engine
+from driftboard.store.connect import make_engine
 from driftboard.store.models import Base
 
 target_metadata = Base.metadata

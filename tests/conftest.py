@@ -37,14 +37,14 @@ def fresh_pg_url() -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'driftboard.store.db'}"
+    return f"sqlite:///{tmp_path / 'driftboard.db'}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty store on each backend."""
     if request.param == "sqlite":
-        yield migrated(f"sqlite:///{tmp_path / 'driftboard.store.db'}")
+        yield migrated(f"sqlite:///{tmp_path / 'driftboard.db'}")
         return
     url = migrated(create_pg_database())
     yield url

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from driftboard.demo import example
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.cli_helpers import invoke, store_env
 from tests.support.repo import REPO
 
@@ -34,7 +34,7 @@ def test_quickstart_as_a_subprocess_on_the_embedded_default(tmp_path: Path) -> N
     assert "3 of 9 features drifted" in done.stdout
     for feature in example.DRIFTED:
         assert feature in done.stdout
-    assert (tmp_path / "driftboard.store.db").is_file()
+    assert (tmp_path / "driftboard.db").is_file()
     assert (tmp_path / "reports" / "example-churn" / "20260102T180000Z.html").stat().st_size > 1_000_000
 
 
@@ -107,7 +107,7 @@ def test_bad_at_timestamp(tmp_path: Path, sqlite_url: str) -> None:
 def test_db_upgrade_and_downgrade_commands(fresh_pg_url: str, tmp_path: Path) -> None:
     env = store_env(fresh_pg_url, tmp_path)
     up = invoke(["db", "upgrade"], env)
-    head = db.head_revision(db.make_engine(fresh_pg_url))
+    head = schema.head_revision(connect.make_engine(fresh_pg_url))
     assert (up.code, up.stdout.strip().splitlines()[-1]) == (0, f"database at revision {head}")
     down = invoke(["db", "downgrade", "base"], env)
     assert (down.code, down.stdout.strip().splitlines()[-1]) == (0, "database at revision base (empty)")

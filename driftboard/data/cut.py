@@ -3,7 +3,7 @@
 import pandas as pd
 
 from driftboard.errors import DataError
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 
 
 def to_utc(values: pd.Series, column: str, naive_zone: str | None, label: str) -> pd.Series:

@@ -8,11 +8,11 @@ import pandas as pd
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
+from driftboard.dburl import BadUrl, parse_url
 from driftboard.errors import DataError, SourceUnavailable, describe_db_error
 from driftboard.jobs.durations import format_duration
-from driftboard.jobs.schedule import Window
 from driftboard.jobs.spec import DataSource, SqlSource
-from driftboard.store.db import BadUrl, parse_url
+from driftboard.jobs.window import Window
 
 
 def _read_file(path: Path) -> pd.DataFrame:

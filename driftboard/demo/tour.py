@@ -9,10 +9,9 @@ from sqlalchemy import Engine, select
 
 from driftboard.demo import generate
 from driftboard.jobs.load import LoadedSpec, load_specs
-from driftboard.run import pipeline
 from driftboard.scheduler import backfill
 from driftboard.settings import Settings
-from driftboard.store import db
+from driftboard.store import connect
 from driftboard.store.models import FeatureResult
 
 
@@ -28,7 +27,7 @@ def run_demo(folder: Path, end: datetime, settings: Settings, progress: Progress
     """Regenerate the month ending at `end` and recompute every window (force: a demo is a reset)."""
     story = generate.story_ending(end)
     (loaded,) = load_specs([generate.write(story, folder)])
-    pipeline.open_store(settings).dispose()  # schema first; the embedded SQLite migrates itself
+    connect.open_store(settings).dispose()  # schema first; the embedded SQLite migrates itself
     windows = backfill.windows_in(loaded, story.start, story.end)
     # An Evidently HTML report costs ~10 s against ~0.5 s for the scores: the month is scored
     # without them, then the last window is run again with the configured report policy.
@@ -67,7 +66,7 @@ def write_sla_report(result: DemoResult, settings: Settings, folder: Path) -> Pa
     """The month's SLA summary as one self-contained HTML file next to the demo's data."""
     from driftboard.sla import report
 
-    engine = db.make_engine(settings.database_url.get_secret_value())
+    engine = connect.make_engine(settings.database_url.get_secret_value())
     request = report.Request(timedelta(days=result.story.days), result.story.end, [generate.MODEL], "html")
     path = folder / "sla-report.html"
     path.write_text(report.make(engine, request), encoding="utf-8")
@@ -77,7 +76,7 @@ def write_sla_report(result: DemoResult, settings: Settings, folder: Path) -> Pa
 
 def summary(result: DemoResult, settings: Settings, sla_path: Path | None) -> list[str]:
     story, spec = result.story, result.loaded
-    engine = db.make_engine(settings.database_url.get_secret_value())
+    engine = connect.make_engine(settings.database_url.get_secret_value())
     grid = daily_grid(engine, story)
     engine.dispose()
     return [

@@ -1,6 +1,5 @@
 """Turn a spec's schedule into APScheduler triggers and UTC windows."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,19 +8,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.window import Window
 
 # Interval schedules tick on multiples of the interval counted from this instant, so every
 # process (and every backfill) agrees on the same window boundaries.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True, order=True)
-class Window:
-    start: datetime
-    end: datetime
-
-    def __str__(self) -> str:
-        return f"[{self.start.isoformat()}, {self.end.isoformat()})"
 
 
 def trigger_for(spec: JobSpec) -> BaseTrigger:

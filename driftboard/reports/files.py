@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.settings import KeepReports
 
 

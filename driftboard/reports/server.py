@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, quote
 from wsgiref.simple_server import WSGIServer, make_server
 
 from driftboard.httpd import Router, ThreadingServer
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.reports.files import relative_path
 
 MOUNT = "/reports"

@@ -11,7 +11,7 @@ from driftboard.data.fingerprint import fingerprint
 from driftboard.drift import scoring
 from driftboard.errors import DataError
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.reports import files
 from driftboard.results import FeatureOutcome, RunOutcome
 from driftboard.settings import KeepReports, get_settings

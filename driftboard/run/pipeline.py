@@ -6,41 +6,18 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from driftboard.errors import describe_db_error
+from driftboard.errors import StoreError
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window, period, window_ending
+from driftboard.jobs.schedule import period, window_ending
+from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
 from driftboard.results import RunOutcome
 from driftboard.run.evaluate import evaluate, keep_report
 from driftboard.settings import Settings
-from driftboard.store import db, registry, runs
+from driftboard.store import connect, registry, runs
 
 log = logging.getLogger(__name__)
-
-
-class StoreError(RuntimeError):
-    """The results database is unreachable or not migrated: nothing was written."""
-
-
-def open_store(settings: Settings) -> Engine:
-    """Connect and check the schema before any work, so a run never computes for nothing."""
-    engine = _engine(settings)
-    try:
-        db.ensure_schema(engine)
-    except SQLAlchemyError as exc:
-        reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
-        raise StoreError(f"cannot reach the results database: {reason}") from None
-    except db.SchemaNotCurrent as exc:
-        raise StoreError(str(exc)) from None
-    return engine
-
-
-def _engine(settings: Settings) -> Engine:
-    try:
-        return db.make_engine(settings.database_url.get_secret_value())
-    except db.BadUrl as exc:
-        raise StoreError(f"DRIFTBOARD_DATABASE_URL is {exc}") from None
 
 
 def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
@@ -53,8 +30,7 @@ def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Set
             keep_report(outcome, settings.reports_dir)
             runs.record_report(engine, outcome)
     except SQLAlchemyError as exc:
-        reason = describe_db_error(exc) + db.full_disk_hint(settings.database_url.get_secret_value())
-        raise StoreError(f"could not store the run: {reason}") from None
+        raise StoreError(f"could not store the run: {connect.reason(exc, settings)}") from None
     return outcome
 
 
@@ -76,19 +52,8 @@ def publish(engine: Engine, loaded: LoadedSpec, outcome: RunOutcome, url: str) -
 
 
 def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunOutcome:
-    engine = open_store(settings)
+    engine = connect.open_store(settings)
     try:
         return run_window(engine, loaded, window_ending(loaded.spec, at), settings)
-    finally:
-        engine.dispose()
-
-
-def migrate(settings: Settings, direction: str, revision: str) -> str:
-    engine = _engine(settings)
-    try:
-        (db.upgrade if direction == "upgrade" else db.downgrade)(engine, revision)
-        return f"database at revision {db.current_revision(engine) or 'base (empty)'}"
-    except SQLAlchemyError as exc:
-        raise StoreError(f"cannot migrate the results database: {describe_db_error(exc)}") from None
     finally:
         engine.dispose()

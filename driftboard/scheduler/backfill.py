@@ -22,15 +22,15 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
-from sqlalchemy import Engine, select
 from tenacity import RetryCallState
 
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window, ticks_between, window_ending
+from driftboard.jobs.schedule import ticks_between, window_ending
+from driftboard.jobs.window import Window
 from driftboard.scheduler import worker
 from driftboard.scheduler.retry import with_retries
 from driftboard.settings import Settings
-from driftboard.store.models import Run
+from driftboard.store import runs
 
 
 @dataclass
@@ -72,19 +72,6 @@ def windows_in(loaded: LoadedSpec, start: datetime, end: datetime) -> list[Windo
     return [window_ending(loaded.spec, tick) for tick in ticks_between(loaded.spec, start, end)]
 
 
-def succeeded_windows(engine: Engine, model: str, windows: list[Window]) -> set[Window]:
-    if not windows:
-        return set()
-    query = select(Run.window_start, Run.window_end).where(
-        Run.model == model,
-        Run.status == "succeeded",
-        Run.window_end >= windows[0].end,
-        Run.window_end <= windows[-1].end,
-    )
-    with engine.connect() as conn:
-        return {Window(start, end) for start, end in conn.execute(query)}
-
-
 def _one(
     loaded: LoadedSpec, window: Window, settings: Settings, force: bool, run_id: str, number: int, final: bool
 ) -> worker.WindowResult:
@@ -99,7 +86,7 @@ def backfill(
     loaded: LoadedSpec, windows: list[Window], settings: Settings, force: bool, progress: Progress
 ) -> Tally:
     engine = worker.engine_for(settings.database_url.get_secret_value())
-    done = set() if force else succeeded_windows(engine, loaded.spec.model, windows)
+    done = set() if force else runs.succeeded_windows(engine, loaded.spec.model, windows)
     tally, never = Tally(), threading.Event()
     task = progress.add_task(loaded.spec.model, total=len(windows))
     for window in windows:

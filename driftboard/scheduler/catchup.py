@@ -15,14 +15,12 @@ Rules (docs/scheduler.md):
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from driftboard.jobs.schedule import Window, last_tick, trigger_for, window_ending
+from driftboard.jobs.schedule import last_tick, trigger_for, window_ending
 from driftboard.jobs.spec import JobSpec
-from driftboard.results import RunOutcome
+from driftboard.jobs.window import Window
 from driftboard.store import runs
-from driftboard.store.locks import window_lock
-from driftboard.store.models import Run
 
 TICK = timedelta(microseconds=1)
 
@@ -64,22 +62,11 @@ def plan(spec: JobSpec, now: datetime, history: History, limit: int) -> Plan:
 
 def history(engine: Engine, spec: JobSpec, now: datetime, limit: int) -> History:
     """What `plan` needs from the store: two bounds and the recorded windows of the horizon."""
-    model = spec.model
-    with engine.connect() as conn:
-        bounds = select(func.min(Run.window_end), func.max(Run.window_end)).where(Run.model == model)
-        first, newest = conn.execute(bounds).one()
-        if first is None:
-            return History(None, None)
-        horizon = ticks_back(spec, now, first, limit)
-        since = horizon[0] if horizon else first
-        query = select(Run.window_end).where(Run.model == model, Run.window_end >= since)
-        return History(first, newest, frozenset(conn.scalars(query)))
-
-
-def last_success(engine: Engine, model: str) -> datetime | None:
-    query = select(func.max(Run.finished_at)).where(Run.model == model, Run.status == "succeeded")
-    with engine.connect() as conn:
-        return conn.scalar(query)
+    first, newest = runs.window_bounds(engine, spec.model)
+    if first is None or newest is None:
+        return History(None, None)
+    horizon = ticks_back(spec, now, first, limit)
+    return History(first, newest, runs.recorded_ends(engine, spec.model, horizon[0] if horizon else first))
 
 
 def gap_reason(spec: JobSpec, gap: Window, limit: int) -> str:
@@ -89,13 +76,3 @@ def gap_reason(spec: JobSpec, gap: Window, limit: int) -> str:
         f"Compute them with: driftboard backfill <spec> --start {gap.start.isoformat()} "
         f"--end {gap.end.isoformat()}"
     )
-
-
-def record_gap(engine: Engine, model: str, gap: Window, reason: str) -> bool:
-    """Store the gap as one skipped run; False if a scheduler already recorded it."""
-    with window_lock(engine, model, gap) as conn:
-        if conn.scalar(select(Run.id).where(Run.model == model, Run.window_end == gap.end)):
-            return False
-        now = datetime.now(UTC)
-        runs.save(engine, RunOutcome(model, gap, "skipped", now, now, error=reason))
-        return True

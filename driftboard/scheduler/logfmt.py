@@ -11,7 +11,7 @@ from collections.abc import Mapping, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.settings import LogFormat
 
 CONTEXT = ("model", "window", "run_id")

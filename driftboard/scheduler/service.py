@@ -18,17 +18,17 @@ from tenacity import RetryCallState
 
 from driftboard.errors import describe_db_error
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window, trigger_for
+from driftboard.jobs.schedule import trigger_for
+from driftboard.jobs.window import Window
 from driftboard.prometheus import push
-from driftboard.run import pipeline
-from driftboard.scheduler import catchup, labeljobs, logfmt, selfmon, worker
+from driftboard.scheduler import catchup, labeljobs, logfmt, selfmon, upkeep, worker
 from driftboard.scheduler.health import StoreHealth
 from driftboard.scheduler.jobset import JobSet
 from driftboard.scheduler.pool import ShuttingDown, WorkerPool
 from driftboard.scheduler.retry import Interrupted, with_retries
 from driftboard.settings import Settings
 from driftboard.sla import delivery
-from driftboard.store import maintenance
+from driftboard.store import connect, runs
 
 # Job threads only wait on the process pool; with one per model in flight, windows queue
 # (visibly, in driftboard_queue_depth) for a worker process, not for a thread.
@@ -38,7 +38,7 @@ JOB_THREADS = 256
 class Scheduler:
     def __init__(self, settings: Settings, jobs: JobSet) -> None:
         self.settings, self.jobs = settings, jobs
-        self.engine = pipeline.open_store(settings)
+        self.engine = connect.open_store(settings)
         self.store_health = StoreHealth(settings.database_url.get_secret_value())
         self.stopping = threading.Event()
         self.pool = WorkerPool(settings.scheduler_workers or os.cpu_count() or 1, settings.log_format)
@@ -53,10 +53,10 @@ class Scheduler:
     def start(self) -> None:
         self.aps.start()
         self.reload()
-        maintenance.schedule(self.aps, functools.partial(maintenance.daily, self.engine, self.settings))
+        upkeep.schedule(self.aps, functools.partial(upkeep.daily, self.engine, self.settings))
         if self.settings.sla_reports_dir is not None:
             job = functools.partial(delivery.daily, self.engine, self.settings)
-            maintenance.schedule(self.aps, job, delivery.DAILY, delivery.JOB_ID, "weekly SLA report")
+            upkeep.schedule(self.aps, job, delivery.DAILY, delivery.JOB_ID, "weekly SLA report")
         threading.Thread(target=self.pool.warm, name="warm-pool", daemon=True).start()
 
     def reload(self) -> None:
@@ -118,7 +118,7 @@ class Scheduler:
         )
         labeljobs.schedule(self.aps, loaded, self.refresh_labels, first)
         try:
-            success = catchup.last_success(self.engine, model)
+            success = runs.last_success(self.engine, model)
         except SQLAlchemyError:  # the gauge waits for the next success; the job runs regardless
             success = None
         selfmon.job_loaded(model, success.timestamp() if success else None)
@@ -167,7 +167,7 @@ class Scheduler:
         plan = catchup.plan(spec, now, catchup.history(self.engine, spec, now, limit), limit)
         if plan.gap:
             reason = catchup.gap_reason(spec, plan.gap, limit)
-            if catchup.record_gap(self.engine, spec.model, plan.gap, reason):
+            if runs.record_skipped(self.engine, spec.model, plan.gap, reason):
                 selfmon.RUNS.labels(model=spec.model, status="skipped").inc()
                 logfmt.run_log(__name__, spec.model, plan.gap).warning("catch-up limit; windows skipped")
         return plan.windows

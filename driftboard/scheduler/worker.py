@@ -17,15 +17,15 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from driftboard.errors import describe_db_error
+from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.results import RunOutcome
 from driftboard.run import pipeline
 from driftboard.scheduler import logfmt
 from driftboard.scheduler.retry import TransientError, is_transient
 from driftboard.settings import LogFormat, Settings
-from driftboard.store import db, locks, runs
+from driftboard.store import connect, locks, runs
 
 # Imported once in the fork server, so each worker starts with Evidently loaded (~5 s saved).
 PRELOAD = ["driftboard.scheduler.preload", "driftboard.scheduler.worker"]
@@ -69,13 +69,13 @@ def warm() -> int:
 
 @functools.cache
 def engine_for(url: str) -> Engine:
-    return db.make_engine(url)
+    return connect.make_engine(url)
 
 
 def _run(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
     try:
         return pipeline.run_window(engine, loaded, window, settings)
-    except pipeline.StoreError:
+    except StoreError:
         raise
     except Exception as exc:  # a bug or a library failure: store it, or every firing would retry it
         logging.getLogger(__name__).exception("run crashed")
@@ -94,12 +94,12 @@ def compute(
     engine = engine_for(settings.database_url.get_secret_value())
     try:
         with locks.window_lock(engine, model, window) as conn:
-            if not force and locks.succeeded(conn, model, window):
+            if not force and runs.succeeded(conn, model, window):
                 log.info("window already succeeded; not computed again")
                 return WindowResult("already_done", None, None, began, time.monotonic() - start)
             log.info("computing")
             outcome = _run(engine, loaded, window, settings)
-    except (SQLAlchemyError, pipeline.StoreError) as exc:
+    except (SQLAlchemyError, StoreError) as exc:
         text = describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
         raise TransientError(f"results database: {text}") from None
     log.info("stored", extra={"status": outcome.status, "row_id": outcome.run_id, "error": outcome.error})

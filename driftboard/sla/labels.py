@@ -18,8 +18,9 @@ from driftboard.data import sources
 from driftboard.data.cut import select_window, to_utc
 from driftboard.errors import DataError
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window, ticks_between, window_ending
+from driftboard.jobs.schedule import ticks_between, window_ending
 from driftboard.jobs.spec import Labels
+from driftboard.jobs.window import Window
 from driftboard.sla.performance import performance
 from driftboard.store import registry
 from driftboard.store.models import PerformanceResult

@@ -10,10 +10,9 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, text
 
-from driftboard.jobs.schedule import Window
-from driftboard.store.models import Run
+from driftboard.jobs.window import Window
 
 # First half of the two-int lock key: keeps driftboard's locks apart from other
 # applications' advisory locks in the same database ("drft" in ASCII).
@@ -39,13 +38,3 @@ def window_lock(engine: Engine, model: str, window: Window) -> Iterator[Connecti
             yield conn
         finally:
             conn.rollback()  # ends the lock's transaction; nothing was written on this connection
-
-
-def succeeded(conn: Connection, model: str, window: Window) -> bool:
-    query = select(Run.id).where(
-        Run.model == model,
-        Run.window_start == window.start,
-        Run.window_end == window.end,
-        Run.status == "succeeded",
-    )
-    return conn.execute(query).first() is not None

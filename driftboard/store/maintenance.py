@@ -1,24 +1,12 @@
-"""Store upkeep as the scheduler (daily) and `driftboard db maintain` (by hand) run it."""
+"""Store upkeep as `driftboard db maintain` runs it by hand and the scheduler daily
+(driftboard.scheduler.upkeep): partitions ahead, retention."""
 
-import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from driftboard.errors import describe_db_error
 from driftboard.settings import Settings
 from driftboard.store import partitions
-
-log = logging.getLogger(__name__)
-JOB_ID = "driftboard:maintenance"  # model names cannot contain ':', so no spec's job clashes
-# Daily, off the hour when the hourly windows fire. With partitions made months ahead and a
-# DEFAULT partition behind them, a late or missed day costs nothing: it is caught up once.
-DAILY = CronTrigger(hour=3, minute=17, timezone=UTC)
 
 
 def run(engine: Engine, settings: Settings, now: datetime) -> partitions.Maintenance:
@@ -29,35 +17,3 @@ def describe(done: partitions.Maintenance) -> str:
     kept = f"rows before {done.cutoff:%Y-%m-%d} removed" if done.cutoff else "retention off: all kept"
     created, dropped = ", ".join(done.created) or "none", ", ".join(done.dropped) or "none"
     return f"partitions created: {created}; dropped: {dropped}; runs deleted: {done.deleted_runs}; {kept}"
-
-
-def daily(engine: Engine, settings: Settings) -> None:
-    """The job: a failure is logged and retried the next day (or at the next start)."""
-    try:
-        done = run(engine, settings, datetime.now(UTC))
-    except SQLAlchemyError as exc:
-        log.error("store maintenance failed", extra={"error": describe_db_error(exc)})
-        return
-    log.info("store maintenance done", extra={"summary": describe(done)})
-
-
-def schedule(
-    aps: BaseScheduler,
-    job: Callable[[], None],
-    trigger: BaseTrigger = DAILY,
-    job_id: str = JOB_ID,
-    name: str = "store maintenance",
-) -> None:
-    """Also once at start, so a scheduler back from a long stop does what is due at once.
-    For any idempotent upkeep job (the weekly SLA delivery uses it too)."""
-    aps.add_job(
-        job,
-        trigger,
-        id=job_id,
-        name=name,
-        replace_existing=True,
-        coalesce=True,  # missed days collapse into one run: each run does everything due
-        max_instances=1,  # never two at once in this process (partitions.maintain also locks)
-        misfire_grace_time=None,  # however late, still worth running
-        next_run_time=datetime.now(UTC),
-    )

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, text
 
-from driftboard.store import rollup
+from driftboard.store import rollup, runs
 from driftboard.store.locks import LOCK_NAMESPACE
 from driftboard.store.models import text_with_times
 
@@ -107,8 +107,6 @@ def delete_before(conn: Connection, before: datetime) -> int:
     the feature_daily days they made up."""
     for table in ("performance_results", TABLE):
         conn.execute(text_with_times(f"DELETE FROM {table} WHERE window_end < :c", "c"), {"c": before})
-    deleted = conn.execute(
-        text_with_times("DELETE FROM runs WHERE window_end < :c", "c"), {"c": before}
-    ).rowcount
+    deleted = runs.delete_before(conn, before)
     rollup.delete_before(conn, before)  # after the rows: a cutoff inside a day recomputes it from them
     return deleted

@@ -1,57 +1,21 @@
-"""Write a run and its features in one transaction; a re-run replaces its window."""
+"""Every query on `runs` (and the feature rows stored with them), in one place.
+
+Writes: a run and its features in one transaction, a re-run replacing its window; what is
+known only after that commit (the push, the kept report); a catch-up gap recorded as skipped;
+retention. Reads: what the pipeline, the catch-up, the backfill and the window lock ask.
+"""
 
 from collections.abc import Callable
-from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from driftboard import __version__
+from driftboard.jobs.window import Window
 from driftboard.results import RunOutcome
-from driftboard.store import rollup
-from driftboard.store.models import FeatureResult, Run, UTCDateTime
-
-
-def _evidently_version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("evidently")
-    except PackageNotFoundError:
-        return None
-
-
-def to_row(outcome: RunOutcome) -> Run:
-    run = Run(
-        model=outcome.model,
-        window_start=outcome.window.start,
-        window_end=outcome.window.end,
-        status=outcome.status,
-        error=outcome.error,
-        started_at=outcome.started_at,
-        finished_at=outcome.finished_at,
-        duration_seconds=outcome.duration_seconds,
-        reference_rows=outcome.reference_rows,
-        current_rows=outcome.current_rows,
-        n_features=len(outcome.scored) if outcome.status == "succeeded" else None,
-        n_drifted=outcome.n_drifted if outcome.status == "succeeded" else None,
-        share_drifted=outcome.share_drifted,
-        dataset_drift=outcome.dataset_drift,
-        drift_share_threshold=outcome.drift_share_threshold,
-        schema_changes=outcome.schema_changes,
-        report_path=outcome.report_path,
-        pushed_at=outcome.pushed_at,
-        push_error=outcome.push_error,
-        reference_fingerprint=outcome.reference_fingerprint,
-        driftboard_version=__version__,
-        evidently_version=_evidently_version(),
-    )
-    run.features = [
-        FeatureResult(model=outcome.model, window_end=outcome.window.end, **asdict(f))
-        for f in outcome.features
-    ]
-    return run
+from driftboard.store import rollup, rows
+from driftboard.store.locks import window_lock
+from driftboard.store.models import FeatureResult, Run, text_with_times
 
 
 def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | None = None) -> int:
@@ -68,7 +32,7 @@ def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | 
                 Run.window_end == outcome.window.end,
             )
         )
-        row = to_row(outcome)
+        row = rows.to_row(outcome)
         session.add(row)
         session.flush()
         rollup.refresh_day(session.connection(), outcome.model, outcome.window.end)
@@ -103,8 +67,7 @@ def latest_runs(engine: Engine, model: str, limit: int = 10) -> list[Run]:
 def last_success(engine: Engine, model: str) -> datetime | None:
     with Session(engine) as session:
         query = select(func.max(Run.finished_at)).where(Run.model == model, Run.status == "succeeded")
-        value = session.scalar(query)
-    return UTCDateTime().process_result_value(value, engine.dialect) if value is not None else None
+        return session.scalar(query)  # UTCDateTime: max() keeps the column's type
 
 
 def consecutive_drift(engine: Engine, model: str, upto: datetime, horizon: int = 100) -> dict[str, int]:
@@ -128,3 +91,60 @@ def consecutive_drift(engine: Engine, model: str, upto: datetime, horizon: int =
             (i for i, run_id in enumerate(run_ids) if (run_id, feature) not in drifted), len(run_ids)
         )
     return streaks
+
+
+def window_bounds(engine: Engine, model: str) -> tuple[datetime | None, datetime | None]:
+    """Ends of the model's oldest and newest recorded windows (catch-up's horizon)."""
+    query = select(func.min(Run.window_end), func.max(Run.window_end)).where(Run.model == model)
+    with engine.connect() as conn:
+        first, newest = conn.execute(query).one()
+    return first, newest
+
+
+def recorded_ends(engine: Engine, model: str, since: datetime) -> frozenset[datetime]:
+    """Ends of every recorded window (any status) from `since` on."""
+    query = select(Run.window_end).where(Run.model == model, Run.window_end >= since)
+    with engine.connect() as conn:
+        return frozenset(conn.scalars(query))
+
+
+def succeeded(conn: Connection, model: str, window: Window) -> bool:
+    """Under the window's lock (driftboard.store.locks): whether another worker already did it."""
+    query = select(Run.id).where(
+        Run.model == model,
+        Run.window_start == window.start,
+        Run.window_end == window.end,
+        Run.status == "succeeded",
+    )
+    return conn.execute(query).first() is not None
+
+
+def succeeded_windows(engine: Engine, model: str, windows: list[Window]) -> set[Window]:
+    """Which of these windows (oldest first) already succeeded: a backfill skips them."""
+    if not windows:
+        return set()
+    query = select(Run.window_start, Run.window_end).where(
+        Run.model == model,
+        Run.status == "succeeded",
+        Run.window_end >= windows[0].end,
+        Run.window_end <= windows[-1].end,
+    )
+    with engine.connect() as conn:
+        return {Window(start, end) for start, end in conn.execute(query)}
+
+
+def record_skipped(engine: Engine, model: str, gap: Window, reason: str) -> bool:
+    """Store windows the catch-up will not compute as one skipped run; False if a scheduler
+    already recorded it."""
+    with window_lock(engine, model, gap) as conn:
+        if conn.scalar(select(Run.id).where(Run.model == model, Run.window_end == gap.end)):
+            return False
+        now = datetime.now(UTC)
+        save(engine, RunOutcome(model, gap, "skipped", now, now, error=reason))
+        return True
+
+
+def delete_before(conn: Connection, before: datetime) -> int:
+    """Retention: runs whose window ended before the cutoff (their feature rows cascade)."""
+    statement = text_with_times("DELETE FROM runs WHERE window_end < :c", "c")
+    return int(conn.execute(statement, {"c": before}).rowcount)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from driftboard.cli import app
 from driftboard.settings import get_settings
-from driftboard.store import db, grafana_role
+from driftboard.store import connect, grafana_role, schema
 from tests.support.dashboard_support import PASSWORD
 from tests.support.databases import create_pg_database, drop_pg_database
 
@@ -113,13 +113,13 @@ def test_exactly_the_dashboard_tables_are_granted(admin: Engine) -> None:
 
 def test_downgrade_revokes_and_upgrade_grants_again() -> None:
     url = create_pg_database("driftboard_role")
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     try:
-        db.upgrade(engine)
+        schema.upgrade(engine)
         assert granted(engine)
-        db.downgrade(engine, "0002")
+        schema.downgrade(engine, "0002")
         assert not granted(engine)
-        db.upgrade(engine)
+        schema.upgrade(engine)
         assert granted(engine)
     finally:
         engine.dispose()
@@ -139,10 +139,10 @@ def granted(engine: Engine) -> bool:
 
 def test_migrations_stay_in_step_with_the_models(seeded_pg_url: str, tmp_path: Path) -> None:
     for url in (seeded_pg_url, f"sqlite:///{tmp_path / 'store.db'}"):
-        engine = db.make_engine(url)
-        db.upgrade(engine)  # on SQLite 0003 does nothing, but must apply
-        db.check(engine)  # raises when `alembic check` would find a difference
-        assert db.current_revision(engine) == db.head_revision(engine)
+        engine = connect.make_engine(url)
+        schema.upgrade(engine)  # on SQLite 0003 does nothing, but must apply
+        schema.check(engine)  # raises when `alembic check` would find a difference
+        assert schema.current_revision(engine) == schema.head_revision(engine)
         engine.dispose()
 
 

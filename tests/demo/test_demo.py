@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from driftboard.dashboards import inventory
 from driftboard.demo import generate
-from driftboard.store import db
+from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 from tests.support.dashboard_support import run_sql
 from tests.support.databases import create_pg_database, drop_pg_database, migrated
@@ -67,7 +67,7 @@ def heatmap_cells(url: str) -> list[dict[str, object]]:
         for t in inventory.targets(inventory.load()["driftboard-heatmap"])
         if t.origin.startswith("panel Feature drift")
     ]
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     rng = QueryRange(STORY.start, STORY.end, "6h")
     result = run_sql(engine, panel.text, {"model": [generate.MODEL], "feature": FEATURES}, rng)
     engine.dispose()
@@ -88,7 +88,7 @@ def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_dem
 
 
 def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
-    engine = db.make_engine(pg_demo.url)
+    engine = connect.make_engine(pg_demo.url)
     query = select(FeatureResult.feature, FeatureResult.window_end).where(FeatureResult.null_share > 0.2)
     with engine.connect() as conn:
         burst = conn.execute(query).all()
@@ -99,7 +99,7 @@ def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
 
 
 def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> None:
-    engine = db.make_engine(pg_demo.url)
+    engine = connect.make_engine(pg_demo.url)
     with engine.connect() as conn:
         statuses = conn.execute(select(Run.status, Run.report_path).order_by(Run.window_end)).all()
     engine.dispose()
@@ -111,7 +111,7 @@ def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> Non
 def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
     pg_demo: DemoRun, alerting_stack: Stack
 ) -> None:
-    engine = db.make_engine(pg_demo.url)
+    engine = connect.make_engine(pg_demo.url)
     with engine.connect() as conn:
         first_drifted_push = conn.scalar(
             select(Run.pushed_at).where(Run.n_drifted > 0).order_by(Run.window_end).limit(1)
@@ -139,7 +139,7 @@ def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
 
 
 def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
-    done = run_demo(f"sqlite:///{tmp_path / 'driftboard.store.db'}", tmp_path)
+    done = run_demo(f"sqlite:///{tmp_path / 'driftboard.db'}", tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "demo-churn: 120 windows: 120 succeeded, 0 failed" in done.stdout
     report = tmp_path / "demo" / "sla-report.html"

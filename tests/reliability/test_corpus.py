@@ -13,7 +13,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, select, text
 
-from driftboard.store import db
+from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 from tests.support import corpus_env
 from tests.support.cli_helpers import Result, counts, invoke, store_env
@@ -91,7 +91,7 @@ def _source(tables: dict[str, str], case: Path, tmp: Path) -> str:
 
 
 def _rows(url: str) -> tuple[list[Run], list[FeatureResult]]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with engine.connect() as conn:
         runs = list(conn.execute(select(Run)).mappings())
         features = list(conn.execute(select(FeatureResult)).mappings())

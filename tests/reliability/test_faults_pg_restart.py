@@ -19,10 +19,11 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from driftboard.jobs.load import load_spec
-from driftboard.jobs.schedule import Window, window_ending
+from driftboard.jobs.schedule import window_ending
+from driftboard.jobs.window import Window
 from driftboard.scheduler import retry, worker
 from driftboard.settings import Settings
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.helpers import WINDOW_END, frames, write_job
 from tests.support.schedproc import Cluster, wait_for
@@ -50,8 +51,8 @@ def cluster() -> Iterator[Cluster]:
     cluster = Cluster()
     try:
         cluster.ctl("start")
-        engine = db.make_engine(cluster.url)
-        db.upgrade(engine)
+        engine = connect.make_engine(cluster.url)
+        schema.upgrade(engine)
         _, cur = frames()
         hours = [cur.assign(ts=pd.to_datetime(cur["ts"]) - timedelta(hours=h)) for h in (0, 1)]
         pd.concat(hours).to_sql("events", engine, index=False)

@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import text
 
 from driftboard.prometheus import push, rules
-from driftboard.store import db
+from driftboard.store import connect
 from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.helpers import WINDOW_END, write_job
 from tests.support.realstack import (
@@ -151,7 +151,7 @@ def firing(prometheus: Daemon, alert: str) -> list[dict[str, Any]]:
 
 
 def stored_features(url: str, run_id: int) -> dict[str, float]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(
             text("SELECT feature, score FROM feature_results WHERE run_id = :r"), {"r": run_id}

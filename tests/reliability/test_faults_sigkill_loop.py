@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.schedproc import (
     Scheduler,
@@ -59,8 +59,8 @@ def computing(sched: Scheduler) -> str:
 def killed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("sigkill")
     url = create_pg_database()
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     write_data(tmp / "data")
     frame = pd.read_csv(tmp / "data" / "cur.csv")
     frame.assign(ts=pd.to_datetime(frame.ts, format="ISO8601")).to_sql("cur_rows", engine, index=False)

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from driftboard.store import db
+from driftboard.store import connect
 from tests.support.cli_helpers import invoke, store_env
 from tests.support.databases import migrated
 from tests.support.helpers import WINDOW_END, frames, write_job
@@ -47,7 +47,7 @@ def cluster() -> Iterator[Cluster]:
     cluster = Cluster(password=DB_SECRET)
     try:
         cluster.ctl("start")
-        engine = db.make_engine(cluster.url)
+        engine = connect.make_engine(cluster.url)
         _, cur = frames()
         cur.assign(ts=pd.to_datetime(cur["ts"])).to_sql("events", engine, index=False)
         engine.dispose()
@@ -100,7 +100,7 @@ def jobs(folder: Path) -> tuple[Path, Path]:
 
 
 def stored_messages(url: str) -> str:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT model, error, push_error FROM runs")).all()
     engine.dispose()

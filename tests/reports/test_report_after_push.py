@@ -15,6 +15,7 @@ from driftboard.jobs.load import load_spec
 from driftboard.jobs.schedule import window_ending
 from driftboard.run import pipeline
 from driftboard.settings import Settings
+from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 from tests.support.helpers import WINDOW_END, frames, write_job
 from tests.support.realstack import Stack, http_json
@@ -54,7 +55,7 @@ def _run(tmp_path: Path, url: str, stack: Stack, job: Path) -> Any:
         cache_dir=tmp_path / "cache",
     )
     loaded = load_spec(job)
-    engine = pipeline.open_store(settings)
+    engine = connect.open_store(settings)
     try:
         return pipeline.run_window(engine, loaded, window_ending(loaded.spec, WINDOW_END), settings)
     finally:

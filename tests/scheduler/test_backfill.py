@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from driftboard.cli import app
 from driftboard.settings import get_settings
-from driftboard.store import db
+from driftboard.store import connect
 from driftboard.store.models import Run
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
@@ -54,7 +54,7 @@ def backfill(spec: Path, *extra: str, start: str = START, end: str = END) -> tup
 
 
 def rows(url: str) -> dict[datetime, tuple[int, str]]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with engine.connect() as conn:
         found = {
             end: (id_, status)
@@ -72,7 +72,7 @@ def test_every_window_in_range_then_resume_then_force(spec_file: Path, store: st
     assert "windows/s" in output
     first = rows(store)
     assert sorted(first) == [DAY + timedelta(hours=h) for h in (1, 2, 3)]
-    engine = db.make_engine(store)
+    engine = connect.make_engine(store)
     with engine.begin() as conn:  # as if interrupted before the last window
         conn.execute(delete(Run).where(Run.window_end == DAY + timedelta(hours=3)))
     engine.dispose()
@@ -101,7 +101,7 @@ def test_failed_windows_are_reported_and_set_the_exit_code(spec_file: Path, stor
 def test_default_store_is_the_embedded_sqlite_file(
     spec_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the default URL is sqlite:///driftboard.store.db, in the working dir
+    monkeypatch.chdir(tmp_path)  # the default URL is sqlite:///driftboard.db, in the working dir
     monkeypatch.delenv("DRIFTBOARD_DATABASE_URL", raising=False)
     monkeypatch.setenv("DRIFTBOARD_KEEP_REPORTS", "none")
     get_settings.cache_clear()
@@ -110,4 +110,4 @@ def test_default_store_is_the_embedded_sqlite_file(
     finally:
         get_settings.cache_clear()
     assert (code, "1 succeeded" in output) == (0, True), output
-    assert len(rows(f"sqlite:///{tmp_path / 'driftboard.store.db'}")) == 1
+    assert len(rows(f"sqlite:///{tmp_path / 'driftboard.db'}")) == 1

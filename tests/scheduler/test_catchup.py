@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from driftboard.jobs.schedule import Window
 from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.window import Window
 from driftboard.results import RunOutcome
 from driftboard.scheduler import catchup
-from driftboard.store import db, runs
+from driftboard.store import connect, runs
 from driftboard.store.models import Run
 
 NOW = datetime(2026, 3, 1, 12, 0, 30, tzinfo=UTC)
@@ -97,7 +97,7 @@ def _save(engine: Engine, window: Window, status: str) -> None:
 
 
 def test_history_reads_bounds_and_the_horizon(store_url: str) -> None:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     assert catchup.history(engine, MINUTELY, NOW, 5) == catchup.History(None, None)
     for n in (30, 3, 1):
         _save(engine, windows(n)[0], "failed")
@@ -108,16 +108,16 @@ def test_history_reads_bounds_and_the_horizon(store_url: str) -> None:
 
 
 def test_a_gap_is_recorded_once_as_a_skipped_run(store_url: str) -> None:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     gap = Window(minutes_ago(20), minutes_ago(5))
     reason = catchup.gap_reason(MINUTELY, gap, 5)
-    assert catchup.record_gap(engine, "m", gap, reason)
-    assert not catchup.record_gap(engine, "m", gap, reason)  # a second scheduler finds it recorded
+    assert runs.record_skipped(engine, "m", gap, reason)
+    assert not runs.record_skipped(engine, "m", gap, reason)  # a second scheduler finds it recorded
     with engine.connect() as conn:
         rows = conn.execute(select(Run.status, Run.error, Run.window_start, Run.window_end)).all()
     assert rows == [("skipped", reason, gap.start, gap.end)]
     assert "driftboard backfill" in reason
     assert gap.start.isoformat() in reason
     assert catchup.history(engine, MINUTELY, NOW, 5).newest == gap.end  # the next plan starts after it
-    assert catchup.last_success(engine, "m") is None
+    assert runs.last_success(engine, "m") is None
     engine.dispose()

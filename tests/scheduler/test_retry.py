@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window
 from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.window import Window
 from driftboard.results import RunOutcome
 from driftboard.run.evaluate import evaluate
 from driftboard.scheduler.retry import Interrupted, TransientError, is_transient, with_retries

@@ -4,7 +4,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.schedproc import (
     Scheduler,
@@ -22,8 +22,8 @@ MODELS = ("p", "q")
 
 def test_two_schedulers_run_every_window_exactly_once(tmp_path: Path) -> None:
     url = create_pg_database()
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     write_data(tmp_path / "data")
     jobs = tmp_path / "jobs"
     jobs.mkdir()

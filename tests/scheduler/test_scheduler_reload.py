@@ -6,15 +6,15 @@ import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.schedproc import Scheduler, runs, spec_text, wait_for, write_data
 
 
 def test_sighup_reloads_added_removed_changed_and_broken_specs(tmp_path: Path) -> None:
     url = create_pg_database()
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     data = tmp_path / "data"
     write_data(data)
     jobs = tmp_path / "jobs"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.schedproc import (
     Scheduler,
@@ -50,8 +50,8 @@ def feature_rows(engine: Engine, model: str, window: str) -> int:
 def restarted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("restart")
     url = create_pg_database()
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     write_data(tmp / "data")
     frame = pd.read_csv(tmp / "data" / "cur.csv")
     frame.assign(ts=pd.to_datetime(frame.ts, format="ISO8601")).to_sql("cur_rows", engine, index=False)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.schedproc import (
     Cluster,
     Scheduler,
@@ -62,8 +62,8 @@ def steady(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     cluster = Cluster()
     cluster.ctl("start")
     url = cluster.url
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     write_data(tmp / "data")
     jobs = tmp / "jobs"
     jobs.mkdir()

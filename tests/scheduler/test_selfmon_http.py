@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from driftboard.httpd import HttpServer, standard_router
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.scheduler import selfmon
 from driftboard.scheduler.logfmt import StructuredFormatter, run_log
 from tests.support.repo import REPO
@@ -130,4 +130,4 @@ def test_a_taken_port_fails_at_once_with_exit_code_2(tmp_path: Path) -> None:
         done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
-    assert not (tmp_path / "driftboard.store.db").exists()  # refused before touching the store
+    assert not (tmp_path / "driftboard.db").exists()  # refused before touching the store

@@ -18,7 +18,7 @@ from driftboard.jobs.spec import Labels
 from driftboard.sla import labels as delayed
 from driftboard.sla.data import Span, fetch
 from driftboard.sla.performance import performance
-from driftboard.store import db
+from driftboard.store import connect, schema
 from driftboard.store.models import PerformanceResult
 from tests.support.cli_helpers import invoke, store_env
 from tests.support.helpers import WINDOW_END, frames, write_job
@@ -86,7 +86,7 @@ def job(tmp_path: Path, current: pd.DataFrame, **labels: Any) -> Path:
 
 
 def stored(url: str) -> dict[tuple[int, str], tuple[float, int, int]]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with Session(engine) as session:
         rows = session.scalars(select(PerformanceResult)).all()
     engine.dispose()
@@ -94,8 +94,8 @@ def stored(url: str) -> dict[tuple[int, str], tuple[float, int, int]]:
 
 
 def refresh(url: str, spec: Path, now: datetime = NOW) -> list[delayed.WindowPerformance]:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     try:
         return delayed.refresh(engine, load_spec(spec), now)
     finally:
@@ -145,7 +145,7 @@ def test_healthy_time_judges_the_landed_labels(tmp_path: Path, store_url: str) -
     for hour in (10, 11, 12):
         assert invoke(["run", str(spec), "--at", WINDOW_END.replace(hour=hour).isoformat()], env).code == 0
     assert invoke(["labels", str(spec), "--at", NOW.isoformat()], env).code == 0
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     (summary,) = fetch(engine, Span(WINDOW_END - 3 * H, WINDOW_END, datetime.now(UTC)))["summary"]
     engine.dispose()
     assert (summary["labeled_windows"], summary["healthy_windows"], summary["evaluated_windows"]) == (3, 2, 3)

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 from tests.support.repo import REPO
 
 VIEWS = {"sla_models", "sla_runs", "sla_feature_windows", "sla_incidents"}
@@ -35,19 +35,19 @@ def downgrade() -> None:
 
 def before_sla(engine: Engine) -> str:
     """The revision 0005 follows (the chain may be re-ordered when branches merge)."""
-    down = ScriptDirectory.from_config(db.alembic_config(engine)).get_revision("0005").down_revision
+    down = ScriptDirectory.from_config(schema.alembic_config(engine)).get_revision("0005").down_revision
     assert isinstance(down, str)
     return down
 
 
 def test_views_come_and_go_with_the_revision(store_url: str) -> None:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     assert set(inspect(engine).get_view_names()) >= VIEWS
-    db.downgrade(engine, before_sla(engine))
+    schema.downgrade(engine, before_sla(engine))
     assert not VIEWS & set(inspect(engine).get_view_names())
     assert "monitored_models" not in inspect(engine).get_table_names()
-    db.upgrade(engine)
-    db.check(engine)  # the views are not mistaken for tables the models lack
+    schema.upgrade(engine)
+    schema.check(engine)  # the views are not mistaken for tables the models lack
     engine.dispose()
 
 
@@ -58,9 +58,9 @@ def test_a_later_sqlite_batch_migration_keeps_the_views(tmp_path: Path, sla_sqli
     shutil.copytree(REPO / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
     store = tmp_path / "store.db"
     shutil.copy(sla_sqlite_url.removeprefix("sqlite:///"), store)
-    engine = db.make_engine(f"sqlite:///{store}")
-    (scripts / "versions" / "9999_later.py").write_text(LATER.format(head=db.head_revision(engine)))
-    config = db.alembic_config(engine)
+    engine = connect.make_engine(f"sqlite:///{store}")
+    (scripts / "versions" / "9999_later.py").write_text(LATER.format(head=schema.head_revision(engine)))
+    config = schema.alembic_config(engine)
     config.set_main_option("script_location", str(scripts))
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -8,7 +8,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from driftboard.store import db, registry, runs
+from driftboard.store import connect, registry, rows, schema
 from driftboard.store.models import MonitoredModel, Run
 from tests.support.cli_helpers import invoke, store_env
 from tests.support.helpers import write_job
@@ -18,7 +18,7 @@ AT = ["--at", "2026-03-01T12:00:00Z"]
 
 
 def registered(url: str) -> dict[str, dict[str, Any]]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with Session(engine) as session:
         rows = session.scalars(select(MonitoredModel)).all()
         result = {r.model: {k: v for k, v in vars(r).items() if not k.startswith("_")} for r in rows}
@@ -67,10 +67,10 @@ def test_registration_and_run_commit_together(
     def broken(_outcome: Any) -> Run:
         raise RuntimeError("the run's insert failed")
 
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
+    engine = connect.make_engine(sqlite_url)
+    schema.upgrade(engine)
     engine.dispose()
-    monkeypatch.setattr(runs, "to_row", broken)
+    monkeypatch.setattr(rows, "to_row", broken)
     with pytest.raises(RuntimeError, match="insert failed"):
         invoke(["run", str(write_job(tmp_path)), *AT], store_env(sqlite_url, tmp_path))
     assert registered(sqlite_url) == {}  # the upsert ran first, and was rolled back with the run

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import Window
 from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.window import Window
 from driftboard.results import RunOutcome
 from driftboard.scheduler import worker
 from driftboard.settings import Settings
-from driftboard.store import db, locks, runs
+from driftboard.store import connect, locks, runs
 from driftboard.store.models import Run
 
 END = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -23,7 +23,7 @@ WINDOW = Window(END - timedelta(hours=1), END)
 
 @pytest.fixture
 def engine(pg_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(pg_url)
+    engine = connect.make_engine(pg_url)
     yield engine
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM runs"))

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import inspect
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -12,32 +12,32 @@ def empty_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
 
 
 def test_upgrade_check_downgrade_upgrade(empty_url: str) -> None:
-    engine = db.make_engine(empty_url)
-    assert db.current_revision(engine) is None
-    db.upgrade(engine)
-    assert db.current_revision(engine) == db.head_revision(engine)
+    engine = connect.make_engine(empty_url)
+    assert schema.current_revision(engine) is None
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == schema.head_revision(engine)
     assert {"runs", "feature_results"} <= set(inspect(engine).get_table_names())
-    db.check(engine)  # raises if models and migrations disagree
-    db.downgrade(engine, "base")
-    assert db.current_revision(engine) is None
+    schema.check(engine)  # raises if models and migrations disagree
+    schema.downgrade(engine, "base")
+    assert schema.current_revision(engine) is None
     assert not {"runs", "feature_results"} & set(inspect(engine).get_table_names())
-    db.upgrade(engine)
-    db.check(engine)
+    schema.upgrade(engine)
+    schema.check(engine)
     engine.dispose()
 
 
 def test_shared_server_is_never_migrated_implicitly(fresh_pg_url: str) -> None:
-    engine = db.make_engine(fresh_pg_url)
-    with pytest.raises(db.SchemaNotCurrent, match="run `driftboard db upgrade`"):
-        db.ensure_schema(engine)
+    engine = connect.make_engine(fresh_pg_url)
+    with pytest.raises(schema.SchemaNotCurrent, match="run `driftboard db upgrade`"):
+        schema.ensure_schema(engine)
     assert "runs" not in inspect(engine).get_table_names()
     engine.dispose()
 
 
 def test_embedded_sqlite_migrates_itself(sqlite_url: str) -> None:
-    engine = db.make_engine(sqlite_url)
-    db.ensure_schema(engine)
-    assert db.current_revision(engine) == db.head_revision(engine)
+    engine = connect.make_engine(sqlite_url)
+    schema.ensure_schema(engine)
+    assert schema.current_revision(engine) == schema.head_revision(engine)
     engine.dispose()
 
 
@@ -46,13 +46,13 @@ def test_check_catches_a_model_change_without_migration(sqlite_url: str) -> None
 
     from driftboard.store.models import Run
 
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
+    engine = connect.make_engine(sqlite_url)
+    schema.upgrade(engine)
     column = Column("not_migrated", Integer)
     Run.__table__.append_column(column)
     try:
         with pytest.raises(Exception, match="New upgrade operations detected"):
-            db.check(engine)
+            schema.check(engine)
     finally:
         Run.__table__._columns.remove(column)
     engine.dispose()

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from driftboard.cli import app
+from driftboard.scheduler import upkeep
 from driftboard.settings import Settings, get_settings
-from driftboard.store import db, maintenance, partitions
+from driftboard.store import connect, partitions, schema
 from driftboard.store.models import FeatureResult, Run
 from tests.support.databases import migrated
 
@@ -72,8 +73,8 @@ def holder(engine: Engine, end: datetime) -> set[str]:
 
 
 def at_0005(url: str) -> Iterator[Engine]:
-    engine = db.make_engine(url)
-    db.downgrade(engine, "0005")
+    engine = connect.make_engine(url)
+    schema.downgrade(engine, "0005")
     yield engine
     engine.dispose()
 
@@ -97,11 +98,11 @@ def test_upgrade_and_downgrade_keep_the_rows_and_the_views(old_store: Engine) ->
     with old_store.connect() as conn:
         ids = sorted(conn.scalars(text("SELECT id FROM feature_results")))
     for revision in ("head", "0005", "head"):
-        (db.upgrade if revision == "head" else db.downgrade)(old_store, revision)
+        (schema.upgrade if revision == "head" else schema.downgrade)(old_store, revision)
         with old_store.connect() as conn:
             assert sorted(conn.scalars(text("SELECT id FROM feature_results"))) == ids, revision
             assert conn.scalar(text("SELECT count(*) FROM sla_feature_windows")) == 6, revision
-    db.check(old_store)
+    schema.check(old_store)
     seed(old_store, [now], model="new")  # new ids continue the old sequence
     with old_store.connect() as conn:
         assert conn.scalar(text("SELECT min(id) FROM feature_results WHERE model = 'new'")) > ids[-1]
@@ -110,7 +111,7 @@ def test_upgrade_and_downgrade_keep_the_rows_and_the_views(old_store: Engine) ->
 def test_partitions_cover_the_history_and_the_months_ahead(old_pg_store: Engine) -> None:
     now = datetime.now(UTC)
     seed(old_pg_store, [now - timedelta(days=100)])
-    db.upgrade(old_pg_store)
+    schema.upgrade(old_pg_store)
     with old_pg_store.connect() as conn:
         months = set(partitions.existing(conn).values())
     first = partitions.month_start(now - timedelta(days=100))
@@ -127,7 +128,7 @@ def test_partitions_cover_the_history_and_the_months_ahead(old_pg_store: Engine)
 
 def test_grafana_reads_through_the_partitioned_table(old_pg_store: Engine) -> None:
     seed(old_pg_store, [datetime.now(UTC)])
-    db.upgrade(old_pg_store)
+    schema.upgrade(old_pg_store)
     with old_pg_store.connect() as conn:
         conn.execute(text("SET ROLE driftboard_grafana"))
         assert conn.scalar(text("SELECT count(*) FROM feature_results")) == 2
@@ -139,17 +140,17 @@ def test_sla_views_look_up_one_partition_and_downgrade_exactly(old_pg_store: Eng
     definition = "SELECT pg_get_viewdef('sla_runs'::regclass)"
     with old_pg_store.connect() as conn:
         before = conn.scalar(text(definition))
-    db.upgrade(old_pg_store)
+    schema.upgrade(old_pg_store)
     with old_pg_store.connect() as conn:
         assert "f.window_end = r.window_end" in conn.scalar(text(definition))
-    db.downgrade(old_pg_store, "0005")
+    schema.downgrade(old_pg_store, "0005")
     with old_pg_store.connect() as conn:
         assert conn.scalar(text(definition)) == before
 
 
 @pytest.fixture
 def history(store_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     seed(engine, HISTORY)
     yield engine
     engine.dispose()
@@ -199,11 +200,11 @@ def test_months_are_utc_months_whatever_the_zone_of_a_time() -> None:
 
 def test_the_scheduler_job_runs_daily_once_at_a_time() -> None:
     aps = BackgroundScheduler(timezone=UTC)
-    maintenance.schedule(aps, lambda: None)
-    job = aps.get_job(maintenance.JOB_ID)
+    upkeep.schedule(aps, lambda: None)
+    job = aps.get_job(upkeep.JOB_ID)
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, None)
     assert job.next_run_time <= datetime.now(UTC) + timedelta(seconds=1)  # at start, too
-    assert job.trigger is maintenance.DAILY
+    assert job.trigger is upkeep.DAILY
 
 
 def test_the_scheduler_registers_the_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,7 +216,7 @@ def test_the_scheduler_registers_the_job(tmp_path: Path, monkeypatch: pytest.Mon
     sched = scheduler_module.Scheduler(settings, JobSet(tmp_path))
     sched.start()
     try:
-        assert sched.aps.get_job(maintenance.JOB_ID) is not None
+        assert sched.aps.get_job(upkeep.JOB_ID) is not None
     finally:
         sched.stop()
 
@@ -223,12 +224,12 @@ def test_the_scheduler_registers_the_job(tmp_path: Path, monkeypatch: pytest.Mon
 def test_daily_job_logs_and_survives_a_database_error(caplog: pytest.LogCaptureFixture) -> None:
     broken = create_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none")
     with caplog.at_level(logging.INFO):
-        maintenance.daily(broken, Settings())
+        upkeep.daily(broken, Settings())
     assert "store maintenance failed" in caplog.text
 
 
 def test_cli_maintains(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     seed(engine, [datetime.now(UTC) - timedelta(days=800), datetime.now(UTC)])  # the default keeps 400
     monkeypatch.setenv("DRIFTBOARD_DATABASE_URL", store_url)
     get_settings.cache_clear()

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.results import FeatureOutcome, RunOutcome
-from driftboard.store import db, partitions, rollup, runs
+from driftboard.store import connect, partitions, rollup, runs, schema
 from tests.support.schedproc import wait_for
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
@@ -19,7 +19,7 @@ ROWS = "SELECT model, day, feature, max_ratio, drifted_runs, runs FROM feature_d
 
 @pytest.fixture
 def engine(store_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     yield engine
     engine.dispose()
 
@@ -96,7 +96,7 @@ def test_retention_and_a_save_into_the_cutoff_day_at_once(
 ) -> None:
     """The save holds its day open (rows and rollup written, not committed) while retention
     recomputes that day: retention waits for it, and the day ends exact, with the save in."""
-    engine = db.make_engine(fresh_store)
+    engine = connect.make_engine(fresh_store)
     save(engine, DAY + HOUR, {"a": 1.5})
     save(engine, DAY + 20 * HOUR, {"a": 0.5})
     holding, release = threading.Event(), threading.Event()
@@ -157,7 +157,7 @@ def test_migration_0007_backfills_what_the_saves_kept(engine: Engine) -> None:
     save(engine, DAY + 23 * HOUR, {"a": 1.5, "b": 0.3})
     save(engine, DAY + 24 * HOUR, {"a": 0.2}, model="other")
     kept = daily(engine)
-    db.downgrade(engine, "0006")
-    db.upgrade(engine)
+    schema.downgrade(engine, "0006")
+    schema.upgrade(engine)
     assert daily(engine) == kept == expected(engine)
     assert len(kept) == 3

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.results import FeatureOutcome, RunOutcome
-from driftboard.store import db, runs
+from driftboard.store import connect, runs
 from driftboard.store.models import FeatureResult, Run
 from tests.support.cli_helpers import counts, invoke, store_env
 from tests.support.cli_helpers import runs as stored_runs
@@ -44,7 +44,7 @@ def test_other_windows_are_kept(tmp_path: Path, store_url: str) -> None:
 
 def test_times_come_back_timezone_aware_utc(tmp_path: Path, store_url: str) -> None:
     invoke(["run", str(write_job(tmp_path)), *AT], store_env(store_url, tmp_path))
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     with Session(engine) as session:
         run = session.scalars(select(Run)).one()
         feature = session.scalars(select(FeatureResult)).first()
@@ -66,7 +66,7 @@ def _outcome(features: list[FeatureOutcome]) -> RunOutcome:
 
 
 def test_a_failing_write_leaves_nothing_behind(store_url: str) -> None:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     good = FeatureOutcome("a", "feature", "numerical", "ok", score=0.1)
     runs.save(engine, _outcome([good]))
     duplicate = [good, FeatureOutcome("a", "feature", "numerical", "ok", score=0.2)]
@@ -78,7 +78,7 @@ def test_a_failing_write_leaves_nothing_behind(store_url: str) -> None:
 
 
 def test_naive_datetimes_are_refused(store_url: str) -> None:
-    engine = db.make_engine(store_url)
+    engine = connect.make_engine(store_url)
     outcome = _outcome([])
     outcome.window = Window(outcome.window.start.replace(tzinfo=None), outcome.window.end)
     with pytest.raises(Exception, match="timezone-naive"):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from driftboard.cli import app
 from driftboard.settings import get_settings
-from driftboard.store import db
+from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 
 
@@ -38,7 +38,7 @@ def store_env(url: str, tmp_path: Path) -> dict[str, str]:
 
 
 def counts(url: str) -> tuple[int, int]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with engine.connect() as conn:
         runs = conn.scalar(select(func.count()).select_from(Run))
         features = conn.scalar(select(func.count()).select_from(FeatureResult))
@@ -47,7 +47,7 @@ def counts(url: str) -> tuple[int, int]:
 
 
 def runs(url: str) -> list[dict[str, Any]]:
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(select(Run).order_by(Run.id)).mappings().all()
     engine.dispose()

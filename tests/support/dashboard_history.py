@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from driftboard.jobs.schedule import Window
 from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.window import Window
 from driftboard.reports.files import relative_path
 from driftboard.results import FeatureOutcome, RunOutcome
 from driftboard.store import registry, runs

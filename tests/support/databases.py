@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, create_engine, text
 
-from driftboard.store import db
+from driftboard.store import connect, schema
 
 PG_ADMIN_URL = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
@@ -38,8 +38,8 @@ def drop_pg_database(url: str) -> None:
 
 def migrated(url: str, seed: Callable[[Engine], None] | None = None) -> str:
     """The store at `url` migrated to head, and filled by `seed` when given."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
     if seed is not None:
         seed(engine)
     engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from driftboard.store import db, grafana_role
+from driftboard.store import connect, grafana_role
 from tests.support.dashboard_support import PASSWORD
 from tests.support.databases import create_pg_database, drop_pg_database, migrated
 from tests.support.sla_history import seed
@@ -31,7 +31,7 @@ def sla_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def sla_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """The seeded history on each backend; tests only read it."""
     url = request.getfixturevalue("sla_pg_url" if request.param == "postgresql" else "sla_sqlite_url")
-    engine = db.make_engine(url)
+    engine = connect.make_engine(url)
     yield engine
     engine.dispose()
 

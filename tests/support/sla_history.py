@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from driftboard.jobs.schedule import Window
+from driftboard.jobs.window import Window
 from driftboard.results import FeatureOutcome, RunOutcome
 from driftboard.sla.data import Span
 from driftboard.store import runs

@@ -1,6 +1,5 @@
-"""Connections to the results store and its schema, managed only through Alembic."""
+"""The store's schema, managed only through Alembic's migrations (migrations/)."""
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -8,58 +7,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from driftboard.errors import StoreError, describe_db_error
 
 
 class SchemaNotCurrent(RuntimeError):
     """The database is behind the code's migrations."""
-
-
-class BadUrl(ValueError):
-    """A database URL that does not parse. The message never repeats the URL or the parser's
-    words: `driver://user:secret/db` (no host) makes SQLAlchemy say "invalid literal for
-    int() with base 10: 'secret'", the password read as a port."""
-
-
-URL_FORM = "not a valid SQLAlchemy URL (the form is dialect+driver://user:password@host:port/database)"
-
-
-def parse_url(url: str) -> URL:
-    try:
-        return make_url(url)
-    except (ArgumentError, ValueError):
-        raise BadUrl(URL_FORM) from None
-
-
-def make_engine(url: str) -> Engine:
-    parsed = parse_url(url)
-    engine = create_engine(parsed, pool_pre_ping=True)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def full_disk_hint(url: str) -> str:
-    """SQLite reports a full disk as a vague "disk I/O error": say which filesystem is full."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return ""
-    folder = Path(parsed.database).resolve().parent
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return ""
-    return f" (the filesystem of {folder} is full: {free} bytes free)" if free < 1024 * 1024 else ""
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Foreign keys so ON DELETE CASCADE holds; WAL so readers don't block the writer.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
 
 
 def migrations_dir() -> Path:
@@ -118,3 +73,12 @@ def ensure_schema(engine: Engine) -> None:
         f"database schema is at {current_revision(engine) or 'nothing'}, code needs "
         f"{head_revision(engine)}: run `driftboard db upgrade`"
     )
+
+
+def migrate(engine: Engine, direction: str, revision: str) -> str:
+    """`driftboard db upgrade|downgrade`: where the schema stands afterwards."""
+    try:
+        (upgrade if direction == "upgrade" else downgrade)(engine, revision)
+        return f"database at revision {current_revision(engine) or 'base (empty)'}"
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot migrate the results database: {describe_db_error(exc)}") from None

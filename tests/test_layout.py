@@ -1,0 +1,114 @@
+"""The package's floor plan, enforced: rooms by stage of the data path, and imports that only
+ever point back along it (README's Layout table lists the same order)."""
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+from tests.support.repo import REPO
+
+PACKAGE = REPO / "driftboard"
+# The stages a run flows through, in order; a module may import its own stage and earlier
+# ones, never a later one. "base" is the top-level plumbing every stage may use.
+STAGES = [
+    "base",
+    "jobs",
+    "results",
+    "data",
+    "drift",
+    "store",
+    "prometheus",
+    "reports",
+    "run",
+    "sla",
+    "scheduler",
+    "dashboards",
+    "demo",
+    "shell",
+]
+TOP_LEVEL_STAGE = {"results": "results", "cli": "shell", "__main__": "shell", "api": "shell"}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def stage(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "base"
+    if len(parts) == 2 and not (PACKAGE / parts[1]).is_dir():
+        return TOP_LEVEL_STAGE.get(parts[1], "base")
+    return parts[1]
+
+
+def imports(path: Path, known: dict[str, Path]) -> set[str]:
+    """Every driftboard module this file imports, at the top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("driftboard"):
+            subs = {f"{node.module}.{a.name}" for a in node.names}
+            found.update((subs & known.keys()) or {node.module})
+    return found
+
+
+def test_every_subpackage_is_a_known_stage() -> None:
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders <= set(STAGES)
+
+
+def test_at_most_twelve_modules_at_the_top() -> None:
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(top) <= 12, top
+
+
+def test_no_two_modules_share_a_file_name() -> None:
+    names = Counter(p.name for p in PACKAGE.rglob("*.py") if p.name not in {"__init__.py", "__main__.py"})
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_no_import_points_forward_along_the_data_path() -> None:
+    known = modules()
+    forward = [
+        f"{module} ({stage(module)}) imports {target} ({stage(target)})"
+        for module, path in known.items()
+        for target in sorted(imports(path, known))
+        if STAGES.index(stage(target)) > STAGES.index(stage(module))
+    ]
+    assert forward == []
+
+
+def test_no_import_loops() -> None:
+    known = modules()
+    graph = {m: imports(p, known) - {m} for m, p in known.items()}
+    # A package's own __init__ importing its modules is its face, not a loop.
+    graph = {m: {t for t in ts if not m.startswith(t + ".")} for m, ts in graph.items()}
+    loops, done, path = [], set(), []
+
+    def visit(node: str) -> None:
+        if node in path:
+            loops.append([*path[path.index(node) :], node])
+            return
+        if node in done:
+            return
+        path.append(node)
+        for target in sorted(graph[node]):
+            visit(target)
+        path.pop()
+        done.add(node)
+
+    for module in sorted(graph):
+        visit(module)
+    assert loops == []
+
+
+def test_the_data_stage_never_reaches_the_store() -> None:
+    known = modules()
+    reached = imports(known["driftboard.data.sources"], known)
+    assert not {t for t in reached if t.startswith("driftboard.store")}
