@@ -28,7 +28,8 @@ def every(period: timedelta) -> "AlignedInterval":
     return AlignedInterval(seconds=period.total_seconds(), start_date=EPOCH, timezone=UTC)
 
 
-class AlignedInterval(IntervalTrigger):
+# APScheduler 3 ships no type hints: its classes are Any to mypy, so the subclass is allowed here.
+class AlignedInterval(IntervalTrigger):  # type: ignore[misc]
     """An interval trigger whose every fire time is a tick of the EPOCH-aligned grid.
 
     APScheduler's own adds the interval to the previous fire time. The scheduler fires each
@@ -41,11 +42,12 @@ class AlignedInterval(IntervalTrigger):
         after = (
             now if previous_fire_time is None else max(now, previous_fire_time + timedelta(microseconds=1))
         )
-        return super().get_next_fire_time(None, after)
+        fire: datetime | None = super().get_next_fire_time(None, after)
+        return fire
 
 
 def _next_fire(trigger: BaseTrigger, after: datetime) -> datetime:
-    fire = trigger.get_next_fire_time(None, after)
+    fire: datetime | None = trigger.get_next_fire_time(None, after)
     if fire is None:  # only happens for triggers with an end date, which specs cannot set
         raise ValueError("schedule has no further fire times")
     return fire.astimezone(UTC)

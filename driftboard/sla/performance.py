@@ -62,7 +62,7 @@ def _numbers(values: pd.Series, role: str) -> np.ndarray:
     bad = values[converted.isna()]
     if len(bad):
         raise DataError(f"{role} holds {len(bad)} values that are not numbers, e.g. {bad.iloc[0]!r}")
-    return converted.to_numpy(dtype=float)
+    return np.asarray(converted, dtype=float)
 
 
 def _classes(values: pd.Series) -> np.ndarray:
@@ -72,7 +72,7 @@ def _classes(values: pd.Series) -> np.ndarray:
     if mapped.isna().any():
         example = values[mapped.isna()].iloc[0]
         raise DataError(f"a binary target must be 0/1 or true/false, got {example!r}")
-    return mapped.to_numpy(dtype=int)
+    return np.asarray(mapped, dtype=int)
 
 
 def _floats(values: dict[str, object]) -> dict[str, float]:

@@ -83,10 +83,10 @@ def _numeric_hellinger_terms(cur: NumCurrent) -> np.ndarray:
     at = np.minimum(np.searchsorted(v, mine), len(v) - 1)
     distinct = cur.profile.n_unique + len(mine) - int(np.count_nonzero(v[at] == mine))
     edges = sturges_edges(min(v[0], c[0]), max(v[-1], c[-1]), distinct)
-    width = (edges.max() - edges.min()) / (len(edges) - 1)
+    width = float(edges.max() - edges.min()) / (len(edges) - 1)
     h1, h2 = (_density(histogram(x, edges), edges) for x in (v, c))
-    return np.sqrt(h1 * h2) * width
+    return np.asarray(np.sqrt(h1 * h2) * width, dtype=float)
 
 
 def _density(counts: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    return counts / np.diff(edges) / counts.sum()
+    return np.asarray(counts / np.diff(edges) / counts.sum(), dtype=float)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile, runs,
 class Counts:
     """Counts of reference and current over the union of their values (reference keys first)."""
 
-    keys: list
+    keys: list[Any]  # category labels or numbers, as the profile keeps them
     ref: np.ndarray
     cur: np.ndarray
     n: int
