@@ -69,17 +69,17 @@ def run(
         fail(f"{spec} is a folder: `run` takes one spec file", 2)
     (loaded,) = specs_or_exit([spec])
     try:
-        outcome = pipeline.run_once(loaded, parse_at(at), get_settings())
+        result = pipeline.run_once(loaded, parse_at(at), get_settings())
     except StoreError as exc:
         fail(str(exc), 3)
     if as_json:
-        typer.echo(json.dumps(outcome.to_json(), indent=2, default=str))
+        typer.echo(json.dumps(result.to_json(), indent=2, default=str))
     else:
-        from driftboard.run.terminal import print_outcome
+        from driftboard.run.terminal import print_result
 
-        print_outcome(outcome, Console())
-    if outcome.status != "succeeded":
-        fail(f"run failed: {outcome.error}")
+        print_result(result, Console())
+    if result.evaluation.status != "succeeded":
+        fail(f"run failed: {result.error}")
 
 
 def migrate_store(direction: str, revision: str) -> str:

@@ -1,18 +1,37 @@
-"""What a run produced, as plain data: the store, the CLI and the push all read this."""
+"""What a run produces, stage by stage, as immutable plain data.
+
+`evaluate` returns an Evaluation (the window's quality and drift results); storing it gives
+a run id; the push gives a Delivery; keeping the Evidently report gives a KeptReport; the
+pipeline returns all of it as one RunResult, which the CLI prints. No stage changes what an
+earlier one returned.
+"""
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from driftboard.jobs.window import Window
 
 
-@dataclass
+class RunStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a catch-up gap, recorded so that it is never silently lost
+
+
+class FeatureStatus(StrEnum):
+    OK = "ok"
+    SKIPPED = "skipped"  # nothing to score: missing, empty or duplicated
+    ERROR = "error"  # present but unusable, or the test failed on it
+
+
+@dataclass(frozen=True)
 class FeatureOutcome:
     feature: str
     role: str
     column_type: str
-    status: str  # ok | skipped | error
+    status: FeatureStatus
     reason: str | None = None
     stattest: str | None = None
     score: float | None = None
@@ -25,6 +44,10 @@ class FeatureOutcome:
     reference_null_share: float | None = None
     unseen_share: float | None = None
 
+    def __post_init__(self) -> None:
+        # Plain strings ("ok") are accepted and checked: an unknown status fails here, not in SQL.
+        object.__setattr__(self, "status", FeatureStatus(self.status))
+
 
 class PendingReport(Protocol):
     """An Evidently report a run will keep, built only when asked (it costs seconds)."""
@@ -32,29 +55,32 @@ class PendingReport(Protocol):
     def build(self) -> Any: ...
 
 
-@dataclass
-class RunOutcome:
+@dataclass(frozen=True)
+class Evaluation:
+    """One window's quality and drift results, before anything is stored."""
+
     model: str
     window: Window
-    status: str  # succeeded | failed
+    status: RunStatus
     started_at: datetime
     finished_at: datetime
     error: str | None = None
+    retryable: bool = False  # failed on a source that may come back: worth another attempt
     reference_rows: int | None = None
     current_rows: int | None = None
     drift_share_threshold: float | None = None
     schema_changes: dict[str, Any] | None = None
     reference_fingerprint: str | None = None
-    report_path: str | None = None
-    pushed_at: datetime | None = None
-    push_error: str | None = None
-    features: list[FeatureOutcome] = field(default_factory=list)
-    run_id: int | None = None
+    features: tuple[FeatureOutcome, ...] = ()
     report: PendingReport | None = field(default=None, repr=False, compare=False)  # not stored
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", RunStatus(self.status))
+        object.__setattr__(self, "features", tuple(self.features))
 
     @property
     def scored(self) -> list[FeatureOutcome]:
-        return [f for f in self.features if f.status == "ok"]
+        return [f for f in self.features if f.status == FeatureStatus.OK]
 
     @property
     def n_drifted(self) -> int:
@@ -76,21 +102,54 @@ class RunOutcome:
     def duration_seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
 
+
+@dataclass(frozen=True)
+class Delivery:
+    """The push of a stored run's metrics: when it went out, or why it did not."""
+
+    pushed_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class KeptReport:
+    """The Evidently HTML report of a stored run: its path under the reports directory, or why
+    it is missing."""
+
+    path: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A run as stored, pushed and reported: what the CLI and the scheduler read."""
+
+    evaluation: Evaluation
+    run_id: int
+    delivery: Delivery | None = None  # None: no Pushgateway configured
+    report: KeptReport | None = None  # None: no report kept
+
+    @property
+    def error(self) -> str | None:
+        """Why the run failed, or, on a run that succeeded, why its report is missing."""
+        return self.evaluation.error or (self.report.error if self.report else None)
+
     def summary(self) -> dict[str, Any]:
+        e = self.evaluation
         return {
             "id": self.run_id,
-            "model": self.model,
-            "status": self.status,
+            "model": e.model,
+            "status": e.status.value,
             "error": self.error,
-            "window_start": self.window.start.isoformat(),
-            "window_end": self.window.end.isoformat(),
-            "n_features": len(self.scored),
-            "n_drifted": self.n_drifted,
-            "share_drifted": self.share_drifted,
-            "dataset_drift": self.dataset_drift,
-            "report_path": self.report_path,
-            "push_error": self.push_error,
+            "window_start": e.window.start.isoformat(),
+            "window_end": e.window.end.isoformat(),
+            "n_features": len(e.scored),
+            "n_drifted": e.n_drifted,
+            "share_drifted": e.share_drifted,
+            "dataset_drift": e.dataset_drift,
+            "report_path": self.report.path if self.report else None,
+            "push_error": self.delivery.error if self.delivery else None,
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {"run": self.summary(), "features": [asdict(f) for f in self.features]}
+        return {"run": self.summary(), "features": [asdict(f) for f in self.evaluation.features]}

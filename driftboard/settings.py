@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KeepReports = Literal["drifted", "all", "none"]
 LogFormat = Literal["logfmt", "json"]
+# The one list of drift engines: the setting, DriftOptions and the docs all take it from here.
 DriftEngine = Literal["fast", "evidently"]
 
 

@@ -1,30 +1,29 @@
 """Per-column checks before scoring: one bad column is recorded, never fatal to the run."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.stattests import ColumnType
+from driftboard.results import FeatureStatus
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)  # eq=False: pandas Series do not compare to one bool
 class Column:
-    """A scored column after its checks: `status` is ok, skipped or error."""
+    """A scored column after its checks; `reason` of an ok column carries its notes."""
 
     name: str
     role: str
     column_type: ColumnType
-    status: str = "ok"
+    status: FeatureStatus = FeatureStatus.OK
     reason: str | None = None
     reference: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     current: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
-    notes: list[str] = field(default_factory=list)
 
-    def fail(self, status: str, reason: str) -> "Column":
-        self.status, self.reason = status, reason
-        return self
+    def fail(self, status: FeatureStatus, reason: str) -> "Column":
+        return replace(self, status=status, reason=reason)
 
 
 def _as_numeric(values: pd.Series, name: str, label: str) -> tuple[pd.Series, str | None]:
@@ -69,17 +68,16 @@ def check_column(
     for label, frame in (("reference", ref), ("current", cur)):
         values, problem = _pick(frame, name, label)
         if problem:
-            return col.fail("skipped", problem)
+            return col.fail(FeatureStatus.SKIPPED, problem)
         assert values is not None
         if column_type == "numerical":
             values, problem = _as_numeric(values, name, label)
             if problem:
-                return col.fail("error", problem)
+                return col.fail(FeatureStatus.ERROR, problem)
         else:
             values = _as_category(values)
         series[label] = values
-    col.reference, col.current = series["reference"], series["current"]
-    return _check_content(col)
+    return _check_content(replace(col, reference=series["reference"], current=series["current"]))
 
 
 def _usable(values: pd.Series) -> pd.Series:
@@ -91,34 +89,43 @@ def _usable(values: pd.Series) -> pd.Series:
 def _check_content(col: Column) -> Column:
     ref, cur = _usable(col.reference), _usable(col.current)
     if len(cur) == 0:
-        return col.fail("skipped", "no non-null values in the current window")
+        return col.fail(FeatureStatus.SKIPPED, "no non-null values in the current window")
     if len(ref) == 0:
-        return col.fail("skipped", "no non-null values in the reference data")
+        return col.fail(FeatureStatus.SKIPPED, "no non-null values in the reference data")
+    notes = []
     infinite = int(col.current.notna().sum()) - len(cur)
     if col.column_type == "numerical" and infinite:
-        col.notes.append(f"{infinite} infinite values ignored")
+        notes.append(f"{infinite} infinite values ignored")
     if ref.nunique() == 1:
-        col.notes.append("constant in the reference")
+        notes.append("constant in the reference")
     if len(cur) < 30:
-        col.notes.append(f"only {len(cur)} current values: the test has little power")
-    col.reason = "; ".join(col.notes) or None
-    return col
+        notes.append(f"only {len(cur)} current values: the test has little power")
+    return replace(col, reason="; ".join(notes) or None)
 
 
-def quality(col: Column) -> dict[str, float | int | None]:
+@dataclass(frozen=True)
+class ColumnQuality:
     """Counts and null shares; missingness never shows in a drift score, so it is kept apart."""
+
+    reference_count: int | None = None
+    current_count: int | None = None
+    null_share: float | None = None
+    reference_null_share: float | None = None
+    unseen_share: float | None = None  # categorical only
+
+
+def quality(col: Column) -> ColumnQuality:
     if col.reference.empty and col.current.empty:
-        return {}
+        return ColumnQuality()
     ref, cur = _usable(col.reference), _usable(col.current)
-    stats: dict[str, float | int | None] = {
-        "reference_count": len(ref),
-        "current_count": len(cur),
-        "null_share": float(col.current.isna().mean()) if len(col.current) else None,
-        "reference_null_share": float(col.reference.isna().mean()) if len(col.reference) else None,
-    }
-    if col.column_type == "categorical" and len(cur):
-        stats["unseen_share"] = float((~cur.isin(set(ref))).mean())
-    return stats
+    unseen = float((~cur.isin(set(ref))).mean()) if col.column_type == "categorical" and len(cur) else None
+    return ColumnQuality(
+        reference_count=len(ref),
+        current_count=len(cur),
+        null_share=float(col.current.isna().mean()) if len(col.current) else None,
+        reference_null_share=float(col.reference.isna().mean()) if len(col.reference) else None,
+        unseen_share=unseen,
+    )
 
 
 def check_columns(spec: JobSpec, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Column]:

@@ -1,6 +1,6 @@
 """What scoring returns, whichever engine computed it (the fast path or Evidently's report)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -19,7 +19,7 @@ class ReportBuilder(Protocol):
     def build(self) -> Any: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProfileUse:
     """How the reference profile was obtained: `built` counts columns computed in this run."""
 
@@ -28,10 +28,11 @@ class ProfileUse:
     reused: int = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class DriftResult:
+    """The drift stage's result: a score per column, or why a column has none."""
+
     scores: dict[str, Score]
     errors: dict[str, str]  # column -> why it could not be scored
-    report: ReportBuilder | None = None
+    report: ReportBuilder | None = None  # Evidently's report, built later and only if kept
     profile: ProfileUse | None = None
-    notes: list[str] = field(default_factory=list)

@@ -5,24 +5,22 @@ profile, in parallel over columns; the Evidently report is built later, only for
 keep it. `evidently`: the report itself, run on every window (slow; the reference).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
 from driftboard.data.quality import Column
 from driftboard.drift import fast
 from driftboard.drift.evidently_report import SampledReport, score_with_report
 from driftboard.drift.scores import DriftResult, ProfileUse, Score
 from driftboard.jobs.spec import Drift
-from driftboard.settings import Settings
+from driftboard.settings import DriftEngine, Settings
 
 __all__ = ["DriftOptions", "DriftResult", "ProfileUse", "Score", "score"]
-Engine = Literal["fast", "evidently"]
 
 
 @dataclass(frozen=True)
 class DriftOptions:
-    engine: Engine = "fast"
+    engine: DriftEngine = "fast"
     cache_dir: Path | None = None  # None: profiles are built per run and not saved
     workers: int = 0  # 0: one thread per core
     report_sample_rows: int = 0  # 0: the report sees every row
@@ -55,5 +53,6 @@ def score(
     result = fast.score_columns(columns, drift, reference_key, options.cache_dir, options.workers)
     kept = [c for c in columns if c.name in result.scores]
     rows, cols = options.report_sample_rows, options.report_max_columns
-    result.report = SampledReport(kept, drift, result.scores, rows, cols, label) if kept else None
-    return result
+    return replace(
+        result, report=SampledReport(kept, drift, result.scores, rows, cols, label) if kept else None
+    )

@@ -10,7 +10,7 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Gauge
 
 from driftboard.jobs.spec import Alerts
-from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.results import Evaluation, FeatureOutcome, RunStatus
 
 # Spec field → pushed override; absent fields leave alerting/config.yml's default in force.
 ALERT_OVERRIDES = {
@@ -37,11 +37,11 @@ def _gauge(registry: CollectorRegistry, name: str, doc: str, labels: tuple[str, 
     return Gauge(name, doc, labels, registry=registry)
 
 
-def status_registry(outcome: RunOutcome, ctx: RunContext) -> CollectorRegistry:
+def status_registry(outcome: Evaluation, ctx: RunContext) -> CollectorRegistry:
     """Run status only: what a failed run pushes, leaving the last good feature series alone."""
     reg, model = CollectorRegistry(), outcome.model
     _gauge(reg, "driftboard_run_success", "1 if the latest run succeeded").labels(model).set(
-        outcome.status == "succeeded"
+        outcome.status == RunStatus.SUCCEEDED
     )
     _gauge(reg, "driftboard_run_last_run_timestamp_seconds", "End of the latest run").labels(model).set(
         outcome.finished_at.timestamp()
@@ -63,7 +63,7 @@ def status_registry(outcome: RunOutcome, ctx: RunContext) -> CollectorRegistry:
     return reg
 
 
-def run_registry(outcome: RunOutcome, ctx: RunContext) -> CollectorRegistry:
+def run_registry(outcome: Evaluation, ctx: RunContext) -> CollectorRegistry:
     """Everything about a successful run: status, dataset-level and per-feature series."""
     reg = status_registry(outcome, ctx)
     model = outcome.model
@@ -85,7 +85,7 @@ def run_registry(outcome: RunOutcome, ctx: RunContext) -> CollectorRegistry:
     return reg
 
 
-def _feature_series(reg: CollectorRegistry, outcome: RunOutcome, ctx: RunContext) -> None:
+def _feature_series(reg: CollectorRegistry, outcome: Evaluation, ctx: RunContext) -> None:
     per_test = ("model", "feature", "stattest")
     per_feature = ("model", "feature")
     score = _gauge(reg, "driftboard_feature_drift_score", "Drift score of the stattest", per_test)

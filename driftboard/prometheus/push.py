@@ -7,7 +7,7 @@ from prometheus_client import delete_from_gateway, push_to_gateway, pushadd_to_g
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from driftboard.prometheus.metrics import RunContext, run_registry, status_registry
-from driftboard.results import RunOutcome
+from driftboard.results import Evaluation, RunStatus
 
 JOB = "driftboard"
 log = logging.getLogger(__name__)
@@ -26,9 +26,9 @@ _retry = retry(
 
 
 @_retry
-def _send(url: str, outcome: RunOutcome, ctx: RunContext) -> None:
+def _send(url: str, outcome: Evaluation, ctx: RunContext) -> None:
     key = {"model": outcome.model}
-    if outcome.status == "succeeded":
+    if outcome.status == RunStatus.SUCCEEDED:
         # PUT replaces the model's whole group, so a feature dropped from the spec disappears.
         push_to_gateway(url, JOB, run_registry(outcome, ctx), grouping_key=key, timeout=10)
     else:
@@ -36,7 +36,7 @@ def _send(url: str, outcome: RunOutcome, ctx: RunContext) -> None:
         pushadd_to_gateway(url, JOB, status_registry(outcome, ctx), grouping_key=key, timeout=10)
 
 
-def push(url: str, outcome: RunOutcome, ctx: RunContext) -> None:
+def push(url: str, outcome: Evaluation, ctx: RunContext) -> None:
     try:
         _send(url, outcome, ctx)
     except (URLError, OSError) as exc:

@@ -1,5 +1,7 @@
-"""One drift run: spec and window in, RunOutcome out. No printing, no scheduling."""
+"""One window evaluated: spec and window in, an Evaluation out. No storing, printing or
+scheduling; data problems give a failed Evaluation with the reason, never an exception."""
 
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,11 +11,12 @@ from driftboard.data import quality, sources
 from driftboard.data.cut import select_window
 from driftboard.data.fingerprint import fingerprint
 from driftboard.drift import scoring
-from driftboard.errors import DataError
+from driftboard.errors import DataError, SourceUnavailable
 from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
 from driftboard.reports import files
-from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, KeptReport, RunStatus
 from driftboard.settings import KeepReports, get_settings
 
 
@@ -33,70 +36,98 @@ def load_data(loaded: LoadedSpec, window: Window) -> tuple[pd.DataFrame, pd.Data
 
 
 def feature_outcome(col: quality.Column, result: scoring.DriftResult) -> FeatureOutcome:
-    out = FeatureOutcome(col.name, col.role, col.column_type, col.status, col.reason)
-    for key, value in quality.quality(col).items():
-        setattr(out, key, value)
-    if col.status != "ok":
-        return out
+    checked = FeatureOutcome(
+        col.name, col.role, col.column_type, col.status, col.reason, **asdict(quality.quality(col))
+    )
+    if col.status != FeatureStatus.OK:
+        return checked
     if col.name in result.errors:
-        out.status, out.reason = "error", result.errors[col.name]
-    elif col.name in result.scores:
-        s = result.scores[col.name]
-        out.stattest, out.score, out.threshold = s.stattest, s.score, s.threshold
-        out.drift_detected, out.drift_ratio = s.drift_detected, s.drift_ratio
-    else:
-        out.status, out.reason = "error", "Evidently returned no result for this column"
-    return out
+        return replace(checked, status=FeatureStatus.ERROR, reason=result.errors[col.name])
+    if col.name not in result.scores:
+        return replace(checked, status=FeatureStatus.ERROR, reason="Evidently returned no result")
+    s = result.scores[col.name]
+    return replace(
+        checked,
+        stattest=s.stattest,
+        score=s.score,
+        threshold=s.threshold,
+        drift_detected=s.drift_detected,
+        drift_ratio=s.drift_ratio,
+    )
 
 
-def keep_report(outcome: RunOutcome, reports_dir: Path) -> None:
-    """Build and save the report `evaluate` left pending; a failure is said on the run."""
-    pending, outcome.report = outcome.report, None
-    if pending is None:
-        return
+def keep_report(evaluation: Evaluation, reports_dir: Path) -> KeptReport:
+    """Build and save the report `evaluate` left pending; a failure is said, never raised."""
+    assert evaluation.report is not None
     try:
-        snapshot = pending.build()
+        snapshot = evaluation.report.build()
     except Exception as exc:  # the scores stand without the HTML; say so on the run
-        outcome.error = f"Evidently report not built: {type(exc).__name__}: {exc}"
-        return
+        return KeptReport(error=f"Evidently report not built: {type(exc).__name__}: {exc}")
     try:
-        outcome.report_path = files.save(snapshot, reports_dir, outcome.model, outcome.window)
+        return KeptReport(path=files.save(snapshot, reports_dir, evaluation.model, evaluation.window))
     except OSError as exc:
-        outcome.error = f"Evidently report not saved: {exc}"
+        return KeptReport(error=f"Evidently report not saved: {exc}")
 
 
 def evaluate(
     loaded: LoadedSpec, window: Window, keep: KeepReports, options: scoring.DriftOptions | None = None
-) -> RunOutcome:
-    """Compute one window. Data problems give a failed outcome with the reason, not an exception.
-
-    A report the run keeps is left pending on `outcome.report` for `keep_report`: the pipeline
-    builds it after storing and pushing, so that no result or alert waits for Evidently's HTML.
-    """
-    spec = loaded.spec
-    options = options or scoring.DriftOptions.from_settings(get_settings())
-    outcome = RunOutcome(spec.model, window, "failed", datetime.now(UTC), datetime.now(UTC))
-    outcome.drift_share_threshold = spec.drift.drift_share
+) -> Evaluation:
+    """Compute one window. A report the run keeps is left pending on `Evaluation.report`: the
+    pipeline builds it after storing and pushing, so no result or alert waits for its HTML."""
+    started = datetime.now(UTC)
     try:
         ref, cur = load_data(loaded, window)
-    except DataError as exc:
-        outcome.error, outcome.finished_at = str(exc), datetime.now(UTC)
-        return outcome
-    outcome.reference_rows, outcome.current_rows = len(ref), len(cur)
-    outcome.reference_fingerprint = fingerprint(ref, list(spec.columns.scored()))
-    outcome.schema_changes = quality.schema_changes(spec, ref, cur)
+    except DataError as exc:  # a source that may come back is worth another attempt; the rest is not
+        retry = isinstance(exc, SourceUnavailable)
+        return failed(loaded.spec.model, window, started, str(exc), retry, loaded.spec.drift.drift_share)
+    options = options or scoring.DriftOptions.from_settings(get_settings())
+    return _scored(loaded.spec, window, started, ref, cur, keep, options)
+
+
+def _scored(
+    spec: JobSpec,
+    window: Window,
+    started: datetime,
+    ref: pd.DataFrame,
+    cur: pd.DataFrame,
+    keep: KeepReports,
+    options: scoring.DriftOptions,
+) -> Evaluation:
+    key = fingerprint(ref, list(spec.columns.scored()))
     columns = quality.check_columns(spec, ref, cur)
-    label = f"model={spec.model} window={window} "
-    ok = [c for c in columns if c.status == "ok"]
-    result = scoring.score(ok, spec.drift, options, outcome.reference_fingerprint, label)
-    outcome.features = [feature_outcome(c, result) for c in columns]
-    if outcome.scored:
-        outcome.status = "succeeded"
-    else:
-        outcome.error = "no feature could be scored: " + "; ".join(
-            f"{f.feature}: {f.reason}" for f in outcome.features
-        )
-    if result.report is not None and files.wanted(keep, outcome.n_drifted > 0):
-        outcome.report = result.report  # built only later: runs that keep none never pay for it
-    outcome.finished_at = datetime.now(UTC)
-    return outcome
+    ok = [c for c in columns if c.status == FeatureStatus.OK]
+    result = scoring.score(ok, spec.drift, options, key, f"model={spec.model} window={window} ")
+    features = tuple(feature_outcome(c, result) for c in columns)
+    evaluation = Evaluation(
+        spec.model,
+        window,
+        RunStatus.SUCCEEDED,
+        started,
+        datetime.now(UTC),
+        reference_rows=len(ref),
+        current_rows=len(cur),
+        drift_share_threshold=spec.drift.drift_share,
+        schema_changes=quality.schema_changes(spec, ref, cur),
+        reference_fingerprint=key,
+        features=features,
+    )
+    if not evaluation.scored:
+        reasons = "; ".join(f"{f.feature}: {f.reason}" for f in features)
+        return replace(evaluation, status=RunStatus.FAILED, error=f"no feature could be scored: {reasons}")
+    kept = result.report is not None and files.wanted(keep, evaluation.n_drifted > 0)
+    return replace(evaluation, report=result.report if kept else None)  # runs that keep none never pay
+
+
+def failed(
+    model: str,
+    window: Window,
+    started: datetime,
+    error: str,
+    retryable: bool = False,
+    drift_share: float | None = None,
+) -> Evaluation:
+    """A window that could not be evaluated, with the reason."""
+    now = datetime.now(UTC)
+    return Evaluation(
+        model, window, RunStatus.FAILED, started, now, error, retryable, drift_share_threshold=drift_share
+    )

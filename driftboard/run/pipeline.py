@@ -1,4 +1,8 @@
-"""The flow of one run, end to end: window → data → results → one transaction → metrics."""
+"""The flow of one run, end to end: window → data → results → one transaction → metrics → report.
+
+Each step returns its own result and changes none of the earlier ones: the Evaluation is
+stored as it is, the push and the kept report only add to the stored row.
+"""
 
 import logging
 from datetime import UTC, datetime
@@ -12,7 +16,7 @@ from driftboard.jobs.schedule import period, window_ending
 from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
-from driftboard.results import RunOutcome
+from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
 from driftboard.run.evaluate import evaluate, keep_report
 from driftboard.settings import Settings
 from driftboard.store import connect, registry, runs
@@ -20,38 +24,53 @@ from driftboard.store import connect, registry, runs
 log = logging.getLogger(__name__)
 
 
-def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
-    outcome = evaluate(loaded, window, settings.keep_reports)
+def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunResult:
+    return store(engine, loaded, evaluate(loaded, window, settings.keep_reports), settings)
+
+
+def store(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation, settings: Settings) -> RunResult:
+    """Commit, then push, then build the kept report: seconds of Evidently's HTML never delay
+    the results or the alert."""
     try:
-        runs.save(engine, outcome, registry.upserter(loaded.spec))
-        if settings.pushgateway_url:
-            publish(engine, loaded, outcome, settings.pushgateway_url)
-        if outcome.report is not None:  # seconds of Evidently's HTML: after the alert can fire
-            keep_report(outcome, settings.reports_dir)
-            runs.record_report(engine, outcome)
+        run_id = runs.save(engine, evaluation, registry.upserter(loaded.spec))
+        delivery = publish(engine, loaded, evaluation, run_id, settings.pushgateway_url)
+        report = _report(engine, evaluation, run_id, settings)
     except SQLAlchemyError as exc:
         raise StoreError(f"could not store the run: {connect.reason(exc, settings)}") from None
-    return outcome
+    return RunResult(evaluation, run_id, delivery, report)
 
 
-def publish(engine: Engine, loaded: LoadedSpec, outcome: RunOutcome, url: str) -> None:
+def publish(
+    engine: Engine, loaded: LoadedSpec, evaluation: Evaluation, run_id: int, url: str | None
+) -> Delivery | None:
     """Push after the commit; a failed push is recorded on the run, the results stay."""
+    if not url:
+        return None
     ctx = RunContext(
         interval_seconds=period(loaded.spec).total_seconds(),
-        last_success=runs.last_success(engine, outcome.model),
-        consecutive_drift=runs.consecutive_drift(engine, outcome.model, outcome.window.end),
+        last_success=runs.last_success(engine, evaluation.model),
+        consecutive_drift=runs.consecutive_drift(engine, evaluation.model, evaluation.window.end),
         alerts=loaded.spec.alerts,
     )
     try:
-        push.push(url, outcome, ctx)
-        outcome.pushed_at = datetime.now(UTC)
+        push.push(url, evaluation, ctx)
+        delivery = Delivery(pushed_at=datetime.now(UTC))
     except push.PushError as exc:
-        outcome.push_error = str(exc)
-        log.warning("model=%s window=%s %s", outcome.model, outcome.window, exc)
-    runs.record_push(engine, outcome)
+        delivery = Delivery(error=str(exc))
+        log.warning("model=%s window=%s %s", evaluation.model, evaluation.window, exc)
+    runs.record_push(engine, run_id, delivery)
+    return delivery
 
 
-def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunOutcome:
+def _report(engine: Engine, evaluation: Evaluation, run_id: int, settings: Settings) -> KeptReport | None:
+    if evaluation.report is None:
+        return None
+    kept = keep_report(evaluation, settings.reports_dir)
+    runs.record_report(engine, run_id, kept)
+    return kept
+
+
+def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunResult:
     engine = connect.open_store(settings)
     try:
         return run_window(engine, loaded, window_ending(loaded.spec, at), settings)

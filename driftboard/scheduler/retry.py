@@ -1,8 +1,9 @@
 """Which failures are worth retrying, and the bounded exponential backoff between attempts.
 
-Transient: the source database unreachable, the results store unreachable, a timeout, a
-worker process that died. Everything else (bad data, bad query, a bug) is permanent:
-the run fails at once and its reason is stored.
+Transient, by the type of what failed: a source that raised SourceUnavailable (its
+Evaluation comes back `retryable`), the results store unreachable (TransientError), a
+timeout, a worker process that died. Everything else (bad data, bad query, a bug) is
+permanent: the run fails at once and its reason is stored.
 """
 
 import functools
@@ -20,22 +21,13 @@ from tenacity import (
     wait_exponential,
 )
 
-from driftboard.results import RunOutcome
 from driftboard.settings import Settings
 
 T = TypeVar("T")
 
-# runner.evaluate turns every DataError into a failed outcome, SourceUnavailable included,
-# and the exception type is gone by then: sources.load_sql words its message this way.
-SOURCE_DOWN = "source database unavailable:"
-
 
 class TransientError(Exception):
     """A failure worth retrying. Plain message only: it crosses process boundaries by pickle."""
-
-
-def is_transient(outcome: RunOutcome) -> bool:
-    return outcome.status == "failed" and (outcome.error or "").startswith(SOURCE_DOWN)
 
 
 class Interrupted(Exception):

@@ -20,10 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.window import Window
-from driftboard.results import RunOutcome
+from driftboard.results import Evaluation, RunResult
 from driftboard.run import pipeline
+from driftboard.run.evaluate import evaluate, failed
 from driftboard.scheduler import logfmt
-from driftboard.scheduler.retry import TransientError, is_transient
+from driftboard.scheduler.retry import TransientError
 from driftboard.settings import LogFormat, Settings
 from driftboard.store import connect, locks, runs
 
@@ -72,18 +73,22 @@ def engine_for(url: str) -> Engine:
     return connect.make_engine(url)
 
 
-def _run(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunOutcome:
+def _evaluate(loaded: LoadedSpec, window: Window, settings: Settings) -> Evaluation:
+    started = datetime.now(UTC)
     try:
-        return pipeline.run_window(engine, loaded, window, settings)
-    except StoreError:
-        raise
+        return evaluate(loaded, window, settings.keep_reports)
     except Exception as exc:  # a bug or a library failure: store it, or every firing would retry it
         logging.getLogger(__name__).exception("run crashed")
-        now = datetime.now(UTC)
-        outcome = RunOutcome(loaded.spec.model, window, "failed", now, now)
-        outcome.error = f"unexpected error: {type(exc).__name__}: {exc}"
-        runs.save(engine, outcome)
-        return outcome
+        return failed(loaded.spec.model, window, started, f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def _run(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings, final: bool) -> RunResult:
+    """A failure worth retrying is not stored, unless this is the last attempt: the window's
+    row then says why it failed, once."""
+    evaluation = _evaluate(loaded, window, settings)
+    if evaluation.retryable and not final:
+        raise TransientError(evaluation.error)
+    return pipeline.store(engine, loaded, evaluation, settings)
 
 
 def compute(
@@ -98,14 +103,14 @@ def compute(
                 log.info("window already succeeded; not computed again")
                 return WindowResult("already_done", None, None, began, time.monotonic() - start)
             log.info("computing")
-            outcome = _run(engine, loaded, window, settings)
+            result = _run(engine, loaded, window, settings, final)
     except (SQLAlchemyError, StoreError) as exc:
         text = describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
         raise TransientError(f"results database: {text}") from None
-    log.info("stored", extra={"status": outcome.status, "row_id": outcome.run_id, "error": outcome.error})
-    if is_transient(outcome) and not final:
-        raise TransientError(outcome.error)
+    e = result.evaluation
+    log.info("stored", extra={"status": e.status.value, "row_id": result.run_id, "error": result.error})
+    push_error = result.delivery.error if result.delivery else None
     seconds = time.monotonic() - start
     return WindowResult(
-        outcome.status, outcome.error, outcome.run_id, began, seconds, outcome.finished_at, outcome.push_error
+        e.status.value, result.error, result.run_id, began, seconds, e.finished_at, push_error
     )

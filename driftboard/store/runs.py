@@ -12,13 +12,13 @@ from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from driftboard.jobs.window import Window
-from driftboard.results import RunOutcome
+from driftboard.results import Delivery, Evaluation, KeptReport, RunStatus
 from driftboard.store import rollup, rows
 from driftboard.store.locks import window_lock
 from driftboard.store.models import FeatureResult, Run, text_with_times
 
 
-def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | None = None) -> int:
+def save(engine: Engine, evaluation: Evaluation, also: Callable[[Session], None] | None = None) -> int:
     """Replace any earlier result for the same model and window, atomically, with the day's
     rollup (driftboard.store.rollup); `also` writes more in the same transaction (the model's SLA
     registration, driftboard.store.registry)."""
@@ -27,35 +27,34 @@ def save(engine: Engine, outcome: RunOutcome, also: Callable[[Session], None] | 
             also(session)
         session.execute(
             delete(Run).where(
-                Run.model == outcome.model,
-                Run.window_start == outcome.window.start,
-                Run.window_end == outcome.window.end,
+                Run.model == evaluation.model,
+                Run.window_start == evaluation.window.start,
+                Run.window_end == evaluation.window.end,
             )
         )
-        row = rows.to_row(outcome)
+        row = rows.to_row(evaluation)
         session.add(row)
         session.flush()
-        rollup.refresh_day(session.connection(), outcome.model, outcome.window.end)
-        outcome.run_id = row.id
+        rollup.refresh_day(session.connection(), evaluation.model, evaluation.window.end)
         return row.id
 
 
-def record_push(engine: Engine, outcome: RunOutcome) -> None:
-    _record(engine, outcome, "pushed_at", "push_error")
+def record_push(engine: Engine, run_id: int, delivery: Delivery) -> None:
+    _record(engine, run_id, pushed_at=delivery.pushed_at, push_error=delivery.error)
 
 
-def record_report(engine: Engine, outcome: RunOutcome) -> None:
+def record_report(engine: Engine, run_id: int, kept: KeptReport) -> None:
     """The kept report's path, or why it is missing, on the run stored before it was built."""
-    _record(engine, outcome, "report_path", "error")
+    _record(engine, run_id, report_path=kept.path, **({"error": kept.error} if kept.error else {}))
 
 
-def _record(engine: Engine, outcome: RunOutcome, *fields: str) -> None:
-    """Fields known only after the run's transaction committed."""
+def _record(engine: Engine, run_id: int, **fields: object) -> None:
+    """What is known only after the run's transaction committed; nothing else of it changes."""
     with Session(engine) as session, session.begin():
-        run = session.get(Run, outcome.run_id)
+        run = session.get(Run, run_id)
         if run is not None:  # replaced meanwhile by a re-run of the window: nothing to mark
-            for name in fields:
-                setattr(run, name, getattr(outcome, name))
+            for name, value in fields.items():
+                setattr(run, name, value)
 
 
 def latest_runs(engine: Engine, model: str, limit: int = 10) -> list[Run]:
@@ -140,7 +139,7 @@ def record_skipped(engine: Engine, model: str, gap: Window, reason: str) -> bool
         if conn.scalar(select(Run.id).where(Run.model == model, Run.window_end == gap.end)):
             return False
         now = datetime.now(UTC)
-        save(engine, RunOutcome(model, gap, "skipped", now, now, error=reason))
+        save(engine, Evaluation(model, gap, RunStatus.SKIPPED, now, now, error=reason))
         return True
 
 

@@ -2,6 +2,7 @@
 data from a logged sample of rows and columns; the stored scores always use every row."""
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from driftboard.drift import evidently_report
 from driftboard.drift.scoring import DriftOptions
 from driftboard.jobs.load import load_spec
 from driftboard.jobs.schedule import window_ending
-from driftboard.results import RunOutcome
+from driftboard.results import Evaluation
 from driftboard.run.evaluate import evaluate, keep_report
 from driftboard.settings import KeepReports
 from tests.support.helpers import WINDOW_END, frames, write_job
@@ -33,14 +34,24 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def _run(tmp_path: Path, keep: KeepReports, **options: Any) -> RunOutcome:
+@dataclass(frozen=True)
+class Ran:
+    evaluation: Evaluation
+    report_path: str | None  # the kept report's, under tmp_path / "reports"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.evaluation, name)
+
+
+def _run(tmp_path: Path, keep: KeepReports, **options: Any) -> Ran:
     ref, cur = frames(n_ref=600, n_cur=400)
     cur["x"] = cur["x"] + np.where(np.arange(len(cur)) % 2, 3.0, 0.0)  # x drifts, y and c do not
     loaded = load_spec(write_job(tmp_path, ref, cur))
     opts = DriftOptions(cache_dir=tmp_path / "cache", **options)
-    outcome = evaluate(loaded, window_ending(loaded.spec, WINDOW_END), keep, opts)
-    keep_report(outcome, tmp_path / "reports")
-    return outcome
+    evaluation = evaluate(loaded, window_ending(loaded.spec, WINDOW_END), keep, opts)
+    if evaluation.report is None:
+        return Ran(evaluation, None)
+    return Ran(evaluation, keep_report(evaluation, tmp_path / "reports").path)
 
 
 def test_no_report_is_built_for_a_run_that_keeps_none(tmp_path: Path, built: list) -> None:

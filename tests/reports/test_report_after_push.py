@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, func, select
 from driftboard.drift import evidently_report
 from driftboard.jobs.load import load_spec
 from driftboard.jobs.schedule import window_ending
+from driftboard.results import RunResult
 from driftboard.run import pipeline
 from driftboard.settings import Settings
 from driftboard.store import connect
@@ -46,7 +47,7 @@ def _pushed(stack: Stack, model: str) -> bool:
     return any(g["labels"].get("model") == model for g in groups)
 
 
-def _run(tmp_path: Path, url: str, stack: Stack, job: Path) -> Any:
+def _run(tmp_path: Path, url: str, stack: Stack, job: Path) -> RunResult:
     settings = Settings(
         database_url=url,  # type: ignore[arg-type]
         reports_dir=tmp_path / "reports",
@@ -74,12 +75,12 @@ def test_the_report_is_built_after_commit_and_push(
         return real(ref, cur, types, drift)
 
     monkeypatch.setattr(evidently_report, "run_report", spy)
-    outcome = _run(tmp_path, fresh_store, alerting_stack, job)
-    assert outcome.n_drifted == 1
-    assert outcome.pushed_at is not None
+    result = _run(tmp_path, fresh_store, alerting_stack, job)
+    assert result.evaluation.n_drifted == 1
+    assert result.delivery.pushed_at is not None
     assert seen == [({"report_path": None, "error": None, "features": 3}, True)]
     relative = f"{model}/{WINDOW_END:%Y%m%dT%H%M%SZ}.html"
-    assert outcome.report_path == relative
+    assert result.report.path == relative
     assert _stored(fresh_store, model) == {"report_path": relative, "error": None, "features": 3}
     assert (tmp_path / "reports" / relative).stat().st_size > 1_000_000
 
@@ -93,8 +94,9 @@ def test_a_report_that_fails_after_commit_is_said_on_the_stored_run(
         raise MemoryError("charts too large")
 
     monkeypatch.setattr(evidently_report, "run_report", broken)
-    outcome = _run(tmp_path, fresh_store, alerting_stack, job)
-    assert outcome.status == "succeeded"
+    result = _run(tmp_path, fresh_store, alerting_stack, job)
+    assert result.evaluation.status == "succeeded"
     error = "Evidently report not built: MemoryError: charts too large"
+    assert result.error == error
     assert _stored(fresh_store, model) == {"report_path": None, "error": error, "features": 3}
     assert not (tmp_path / "reports").exists()

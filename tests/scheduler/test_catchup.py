@@ -6,7 +6,7 @@ from sqlalchemy import Engine, select
 
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
-from driftboard.results import RunOutcome
+from driftboard.results import Evaluation
 from driftboard.scheduler import catchup
 from driftboard.store import connect, runs
 from driftboard.store.models import Run
@@ -93,7 +93,7 @@ def test_cron_schedules_catch_up_on_their_own_ticks() -> None:
 
 def _save(engine: Engine, window: Window, status: str) -> None:
     now = datetime.now(UTC)
-    runs.save(engine, RunOutcome("m", window, status, now, now))
+    runs.save(engine, Evaluation("m", window, status, now, now))
 
 
 def test_history_reads_bounds_and_the_horizon(store_url: str) -> None:

@@ -11,9 +11,9 @@ from sqlalchemy.engine import make_url
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
-from driftboard.results import RunOutcome
+from driftboard.results import Evaluation
 from driftboard.run.evaluate import evaluate
-from driftboard.scheduler.retry import Interrupted, TransientError, is_transient, with_retries
+from driftboard.scheduler.retry import Interrupted, TransientError, with_retries
 from driftboard.settings import Settings
 from tests.support.databases import PG_ADMIN_URL
 
@@ -70,14 +70,14 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _evaluate_on(url: str, tmp_path: Path) -> RunOutcome:
+def _evaluate_on(url: str, tmp_path: Path, query: str = "SELECT 1") -> Evaluation:
     spec = JobSpec.model_validate(
         {
             "model": "m",
             "schedule": {"interval": "1h"},
             "timestamp_column": "ts",
-            "reference": {"sql": {"url": url, "query": "SELECT 1"}},
-            "current": {"sql": {"url": url, "query": "SELECT 1"}},
+            "reference": {"sql": {"url": url, "query": query}},
+            "current": {"sql": {"url": url, "query": query}},
             "columns": {"numerical": ["x"]},
         }
     )
@@ -85,10 +85,11 @@ def _evaluate_on(url: str, tmp_path: Path) -> RunOutcome:
     return evaluate(LoadedSpec(tmp_path / "m.yaml", spec), Window(end - timedelta(hours=1), end), "none")
 
 
-def test_an_unreachable_source_yields_a_transient_outcome(tmp_path: Path) -> None:
-    """runner.evaluate hides the exception type: the wording must stay recognisable."""
+def test_an_unreachable_source_yields_a_retryable_evaluation(tmp_path: Path) -> None:
+    """SourceUnavailable, raised by the source, marks the evaluation retryable."""
     outcome = _evaluate_on(f"postgresql+psycopg2://postgres@127.0.0.1:{_closed_port()}/x", tmp_path)
-    assert is_transient(outcome), outcome.error
+    assert outcome.status == "failed"
+    assert outcome.retryable, outcome.error
 
 
 @pytest.mark.parametrize(
@@ -101,14 +102,17 @@ def test_a_login_the_source_refuses_is_not_retried(
     """The local PostgreSQL answers and refuses: a configuration error, failed at once."""
     url = make_url(PG_ADMIN_URL).set(username=user, password=None, database=database)
     outcome = _evaluate_on(url.render_as_string(hide_password=False), tmp_path)
-    assert not is_transient(outcome)
+    assert not outcome.retryable
     assert outcome.error is not None
     assert outcome.error.startswith("source database refused the login: ")
     assert f'{refused} "driftboard_no_such_' in outcome.error
 
 
-def test_other_failures_are_not_transient() -> None:
-    now = datetime.now(UTC)
-    window = Window(now, now)
-    assert not is_transient(RunOutcome("m", window, "failed", now, now, error="no rows in window"))
-    assert not is_transient(RunOutcome("m", window, "succeeded", now, now))
+def test_a_bad_query_is_not_retried(tmp_path: Path) -> None:
+    """The server answered: a query it rejects fails the same way at every attempt."""
+    url = PG_ADMIN_URL
+    spec_url = make_url(url).render_as_string(hide_password=False)
+    outcome = _evaluate_on(spec_url, tmp_path, query="SELECT * FROM driftboard_no_such_table")
+    assert outcome.error is not None
+    assert outcome.error.startswith("source query failed: ")
+    assert not outcome.retryable

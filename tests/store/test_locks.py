@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select, text
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
-from driftboard.results import RunOutcome
+from driftboard.results import Evaluation
 from driftboard.scheduler import worker
 from driftboard.settings import Settings
 from driftboard.store import connect, locks, runs
@@ -84,7 +84,7 @@ def test_a_different_window_is_not_blocked(engine: Engine) -> None:
 
 def _store(engine: Engine, status: str) -> None:
     now = datetime.now(UTC)
-    runs.save(engine, RunOutcome("lockme", WINDOW, status, now, now))
+    runs.save(engine, Evaluation("lockme", WINDOW, status, now, now))
 
 
 def _rows(engine: Engine) -> int:

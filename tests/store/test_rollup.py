@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 
 from driftboard.jobs.window import Window
-from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.results import Evaluation, FeatureOutcome
 from driftboard.store import connect, partitions, rollup, runs, schema
 from tests.support.schedproc import wait_for
 
@@ -29,7 +29,7 @@ def save(engine: Engine, end: datetime, ratios: dict[str, float | None], model: 
         FeatureOutcome(f, "feature", "numerical", "ok", drift_ratio=r, drift_detected=(r or 0) >= 1)
         for f, r in ratios.items()
     ]
-    outcome = RunOutcome(model, Window(end - HOUR, end), "succeeded", end, end, features=features)
+    outcome = Evaluation(model, Window(end - HOUR, end), "succeeded", end, end, features=features)
     runs.save(engine, outcome)
 
 

@@ -1,5 +1,6 @@
 """Runs are stored in one transaction; re-running a window replaces it, never duplicates it."""
 
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from driftboard.jobs.window import Window
-from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.results import Evaluation, FeatureOutcome
 from driftboard.store import connect, runs
 from driftboard.store.models import FeatureResult, Run
 from tests.support.cli_helpers import counts, invoke, store_env
@@ -58,9 +59,9 @@ def test_times_come_back_timezone_aware_utc(tmp_path: Path, store_url: str) -> N
     assert len(run.reference_fingerprint) == 64
 
 
-def _outcome(features: list[FeatureOutcome]) -> RunOutcome:
+def _outcome(features: list[FeatureOutcome]) -> Evaluation:
     window = Window(WINDOW_END.replace(hour=11), WINDOW_END)
-    return RunOutcome(
+    return Evaluation(
         "atomic", window, "succeeded", WINDOW_END, WINDOW_END, drift_share_threshold=0.5, features=features
     )
 
@@ -80,7 +81,7 @@ def test_a_failing_write_leaves_nothing_behind(store_url: str) -> None:
 def test_naive_datetimes_are_refused(store_url: str) -> None:
     engine = connect.make_engine(store_url)
     outcome = _outcome([])
-    outcome.window = Window(outcome.window.start.replace(tzinfo=None), outcome.window.end)
+    outcome = replace(outcome, window=Window(outcome.window.start.replace(tzinfo=None), outcome.window.end))
     with pytest.raises(Exception, match="timezone-naive"):
         runs.save(engine, outcome)
     engine.dispose()

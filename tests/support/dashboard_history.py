@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
 from driftboard.reports.files import relative_path
-from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.results import Evaluation, FeatureOutcome, KeptReport
 from driftboard.store import registry, runs
 from tests.support.grafana_macros import QueryRange
 
@@ -94,24 +94,33 @@ HISTORIES = [
 MODELS = sorted(h.model for h in HISTORIES)
 
 
-def outcome(history: History, run: int) -> RunOutcome:
+def outcome(history: History, run: int) -> Evaluation:
     window = Window(end_of(run) - HOUR, end_of(run))
     started = window.end + LAG
-    result = RunOutcome(history.model, window, "succeeded", started, started + timedelta(seconds=10 + run))
+    finished = started + timedelta(seconds=10 + run)
     if run in history.failed:
-        result.status, result.error = "failed", "source timeout after 30 s"
-        return result
-    result.features = history.features(run)  # type: ignore[operator]
-    result.reference_rows, result.current_rows, result.drift_share_threshold = 1000, 500, 0.5
-    if any(f.drift_detected for f in result.features):  # keep_reports="drifted"
-        result.report_path = relative_path(history.model, window).as_posix()
-    return result
+        return Evaluation(history.model, window, "failed", started, finished, "source timeout after 30 s")
+    return Evaluation(
+        history.model, window, "succeeded", started, finished,
+        reference_rows=1000, current_rows=500, drift_share_threshold=0.5,
+        features=history.features(run),  # type: ignore[operator]
+    )  # fmt: skip
+
+
+def kept(history: History, evaluation: Evaluation) -> KeptReport | None:
+    """keep_reports="drifted": the runs with a drifted feature kept their report."""
+    if not any(f.drift_detected for f in evaluation.features):
+        return None
+    return KeptReport(path=relative_path(history.model, evaluation.window).as_posix())
 
 
 def seed(engine: Engine) -> None:
     for history in HISTORIES:
         for run in history.runs:
-            runs.save(engine, outcome(history, run))
+            evaluation = outcome(history, run)
+            run_id = runs.save(engine, evaluation)
+            if (report := kept(history, evaluation)) is not None:
+                runs.record_report(engine, run_id, report)
     with Session(engine) as session, session.begin():  # what each run's pipeline would register
         for history in HISTORIES:
             registry.upsert(session, registry.registration(hourly(history.model)))

@@ -12,13 +12,14 @@ beta (every 2 h from T0+3h, 11 quiet runs; labels: f1 ≥ 0.7, window 5 h below 
 gamma is registered but never ran; `stray` ran but is not registered (not in the SLA).
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert
 
 from driftboard.jobs.window import Window
-from driftboard.results import FeatureOutcome, RunOutcome
+from driftboard.results import Evaluation, FeatureOutcome
 from driftboard.sla.data import Span
 from driftboard.store import runs
 from driftboard.store.models import MonitoredModel, PerformanceResult
@@ -54,19 +55,20 @@ def feature(name: str, ratio: float) -> FeatureOutcome:
 
 def run(
     model: str, end: datetime, length: timedelta, names: list[str], drift: dict[str, float]
-) -> RunOutcome:
-    outcome = RunOutcome(model, Window(end - length, end), "succeeded", end + timedelta(minutes=1), end)
-    outcome.finished_at = end + ON_TIME
-    outcome.features = [feature(n, drift.get(n, 0.5)) for n in names]
-    outcome.drift_share_threshold = 0.5
-    return outcome
+) -> Evaluation:
+    features = [feature(n, drift.get(n, 0.5)) for n in names]
+    window = Window(end - length, end)
+    return Evaluation(
+        model, window, "succeeded", end + timedelta(minutes=1), end + ON_TIME,
+        drift_share_threshold=0.5, features=features,
+    )  # fmt: skip
 
 
-def alpha(k: int) -> RunOutcome:
+def alpha(k: int) -> Evaluation:
     outcome = run("alpha", T0 + k * H, H, ["f1", "f2", "f3", "f4"], ALPHA_DRIFT.get(k, {}))
-    outcome.finished_at += LATE.get(k, timedelta(0))
+    outcome = replace(outcome, finished_at=outcome.finished_at + LATE.get(k, timedelta(0)))
     if k in ALPHA_FAILED:
-        outcome.status, outcome.error, outcome.features = "failed", ALPHA_FAILED[k], []
+        return replace(outcome, status="failed", error=ALPHA_FAILED[k], features=())
     return outcome
 
 
@@ -89,7 +91,7 @@ def seed(engine: Engine) -> None:
     for k in ALPHA_RUNS:
         runs.save(engine, alpha(k))
     now = SKIPPED.end + ON_TIME
-    runs.save(engine, RunOutcome("alpha", SKIPPED, "skipped", now, now, error=SKIP_REASON))
+    runs.save(engine, Evaluation("alpha", SKIPPED, "skipped", now, now, error=SKIP_REASON))
     for hour in BETA_ENDS:
         runs.save(engine, run("beta", T0 + hour * H, 2 * H, ["g1", "g2"], {}))
     runs.save(engine, run("stray", T0 + H, H, ["s1"], {"s1": 9.0}))
