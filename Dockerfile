@@ -8,6 +8,7 @@ WORKDIR /app
 COPY pyproject.toml README.md requirements.lock ./
 COPY driftboard ./driftboard
 COPY migrations ./migrations
+COPY alerting/config.yml ./alerting/config.yml
 # Under the pins of requirements.lock: the versions CI tested and scripts/audit.sh audits.
 RUN pip install --constraint requirements.lock .
 

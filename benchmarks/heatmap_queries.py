@@ -22,20 +22,21 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, create_engine, text
 
 from driftboard.dashboards import inventory
+from driftboard.dashboards.common import UID_FEATURE, UID_HEATMAP, UID_JOB_HEALTH, UID_OVERVIEW
 from driftboard.store import connect, partitions, schema
 from tests.support.grafana_macros import QueryRange, expand_sql
 
 ADMIN = os.environ.get("DRIFTBOARD_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 END = datetime(2026, 4, 1, tzinfo=UTC)
 QUERIES = [  # (dashboard, origin): the ones that read feature_results or scan all runs
-    ("driftboard-heatmap", "panel Feature drift ratio per run"),
-    ("driftboard-heatmap", "panel Features by worst drift ratio"),
-    ("driftboard-heatmap", "variable feature"),
-    ("driftboard-overview", "panel Models: latest status"),
-    ("driftboard-overview", "panel Drifted share per model"),
-    ("driftboard-feature", "panel Score vs threshold"),
-    ("driftboard-feature", "panel Stattest and latest result"),
-    ("driftboard-job-health", "panel Run status"),
+    (UID_HEATMAP, "panel Feature drift ratio per run"),
+    (UID_HEATMAP, "panel Features by worst drift ratio"),
+    (UID_HEATMAP, "variable feature"),
+    (UID_OVERVIEW, "panel Models: latest status"),
+    (UID_OVERVIEW, "panel Drifted share per model"),
+    (UID_FEATURE, "panel Score vs threshold"),
+    (UID_FEATURE, "panel Stattest and latest result"),
+    (UID_JOB_HEALTH, "panel Run status"),
 ]
 
 RUNS = """
@@ -106,10 +107,10 @@ def variables(models: int, features: int) -> dict[str, dict[str, str | list[str]
     names = [f"model-{m:03d}" for m in range(1, models + 1)]
     features_all = [f"feature_{f:03d}" for f in range(1, features + 1)]
     return {
-        "driftboard-overview": {"model": names},
-        "driftboard-heatmap": {"model": names[0], "feature": features_all},
-        "driftboard-feature": {"model": names[0], "feature": features_all[:3]},
-        "driftboard-job-health": {"model": names},
+        UID_OVERVIEW: {"model": names},
+        UID_HEATMAP: {"model": names[0], "feature": features_all},
+        UID_FEATURE: {"model": names[0], "feature": features_all[:3]},
+        UID_JOB_HEALTH: {"model": names},
     }
 
 

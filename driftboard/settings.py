@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     )
     log_format: LogFormat = Field(default="logfmt", description="Scheduler log lines: logfmt or json.")
 
+    # Unset: the checkout's alerting/config.yml, else the copy in the wheel (driftboard/alertconfig.py).
+    alerting_config: Path | None = Field(
+        default=None, description="alerting/config.yml to read alert levels and dashboard uids from."
+    )
+
     # Store upkeep (`driftboard db maintain`, daily in the scheduler); see driftboard/store/partitions.py.
     # 400 days: the month-aligned cutoff then always keeps the 13 months a yearly SLA report needs.
     retention_days: int = Field(

@@ -8,15 +8,16 @@ from pathlib import Path
 from grafana_foundation_sdk.builders.dashboard import Dashboard
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
+from driftboard.dashboards import common as c
 from driftboard.dashboards import feature, heatmap, job_health, overview, sla, sqlquery
 
-# File name → builder. The file names are what Grafana's file provider loads.
+# File name (the dashboard's uid) → builder. Grafana's file provider loads every file.
 DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
-    "driftboard-overview.json": overview.build,
-    "driftboard-heatmap.json": heatmap.build,
-    "driftboard-feature.json": feature.build,
-    "driftboard-job-health.json": job_health.build,
-    "driftboard-sla.json": sla.build,
+    f"{c.UID_OVERVIEW}.json": overview.build,
+    f"{c.UID_HEATMAP}.json": heatmap.build,
+    f"{c.UID_FEATURE}.json": feature.build,
+    f"{c.UID_JOB_HEALTH}.json": job_health.build,
+    f"{c.UID_SLA}.json": sla.build,
 }
 GENERATED = Path("dashboards/generated")  # relative to the repository root, like jobs/
 # Where compose mounts GENERATED inside Grafana (provisioning/dashboards/driftboard.yaml).

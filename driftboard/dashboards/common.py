@@ -5,6 +5,7 @@ from grafana_foundation_sdk.builders import prometheus
 from grafana_foundation_sdk.models import dashboard as dm
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
+from driftboard import alertconfig
 from driftboard.dashboards.sqlquery import PLUGIN_ID, Sql, SqlFormat
 from driftboard.reports.server import DEFAULT_PORT, MOUNT
 
@@ -19,16 +20,18 @@ POSTGRES = dm.DataSourceRef(type_val=PLUGIN_ID, uid=POSTGRES_UID)
 PROMETHEUS = dm.DataSourceRef(type_val="prometheus", uid=PROMETHEUS_UID)
 DATASOURCE_UIDS = {POSTGRES_UID: PLUGIN_ID, PROMETHEUS_UID: "prometheus", ALERTMANAGER_UID: "alertmanager"}
 
-# Alert links already point at these uids (alerting/config.yml); never rename them.
-UID_OVERVIEW, UID_HEATMAP, UID_FEATURE = "driftboard-overview", "driftboard-heatmap", "driftboard-feature"
-UID_JOB_HEALTH = "driftboard-job-health"
-UID_SLA = "driftboard-sla"
+# Fixed uids, from alerting/config.yml's `dashboards:`, which alert links open too.
+CONFIG = alertconfig.load()
+UID_OVERVIEW, UID_HEATMAP, UID_FEATURE = (
+    CONFIG.dashboards.overview,
+    CONFIG.dashboards.heatmap,
+    CONFIG.dashboards.feature,
+)
+UID_JOB_HEALTH, UID_SLA = CONFIG.dashboards.job_health, CONFIG.dashboards.sla
 
-# The defaults of alerting/config.yml. The database does not record a job's per-model
-# overrides, so the SQL panels colour by these defaults while the alerts use the overrides.
-CRITICAL_SHARE = 0.5
-SEVERE_RATIO = 3.0
-STALE_INTERVALS = 2
+# alerting/config.yml's default alert levels. SQL panels judge each model by its own levels
+# (sla_models); static colour steps cannot differ per model, so they use these.
+LEVELS = CONFIG.thresholds
 
 # Grafana unit ids (packages/grafana-data/src/valueFormats/categories.ts).
 PERCENT, SECONDS, COUNT, RATIO, TEXT, TIME = "percentunit", "s", "short", "none", "string", "dateTimeAsIso"

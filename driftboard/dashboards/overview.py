@@ -8,10 +8,11 @@ from grafana_foundation_sdk.models import common as cm
 from driftboard.dashboards import common as c
 from driftboard.dashboards import style as s
 
-# The latest run per model as of the range's end, judged like the alerts judge it. Staleness
-# needs the schedule interval, which the database does not store: the spacing of the last
-# two windows stands in for it (the window's own length when a model has run only once).
-# One index lookup per selected model (LATERAL ... LIMIT 1), not a sort of every run.
+# The latest run per model as of the range's end, judged like the alerts judge it: by the
+# model's own levels and schedule interval, which each run stores (sla_models, migration 0008).
+# A model without a run since migration 0005 has no row: the config's defaults and its
+# window's length stand in. One index lookup per selected model (LATERAL ... LIMIT 1), not a
+# sort of every run.
 LATEST_STATUS = f"""
 WITH latest AS (
   SELECT r.* FROM unnest(ARRAY[${{model:sqlstring}}]::text[]) AS m(model)
@@ -21,10 +22,14 @@ WITH latest AS (
                       ORDER BY window_end DESC LIMIT 1) r
 ), judged AS (
   SELECT l.*, prev.share_drifted AS previous_share, ok.window_end AS last_success, worst.ratio AS worst_ratio,
+         coalesce(m.drift_share_critical, {c.LEVELS.drift_share_critical_ratio:g}) AS critical_share,
+         coalesce(m.severe_drift_ratio, {c.LEVELS.severe_drift_ratio:g}) AS severe_ratio,
          $__timeTo()::timestamptz - l.window_end
-           > {c.STALE_INTERVALS} * coalesce(l.window_end - prev.window_end, l.window_end - l.window_start)
+           > coalesce(m.stale_intervals, {c.LEVELS.stale_intervals:g})
+             * coalesce(m.interval_seconds * interval '1 second', l.window_end - l.window_start)
            AS stale
   FROM latest l
+  LEFT JOIN sla_models m ON m.model = l.model
   LEFT JOIN LATERAL (SELECT p.window_end, p.share_drifted FROM runs p
                      WHERE p.model = l.model AND p.window_end < l.window_end
                      ORDER BY p.window_end DESC LIMIT 1) prev ON true
@@ -37,7 +42,7 @@ WITH latest AS (
   SELECT judged.*, CASE
            WHEN stale THEN 'stale'
            WHEN status = 'failed' THEN 'failing'
-           WHEN share_drifted >= {c.CRITICAL_SHARE} OR worst_ratio >= {c.SEVERE_RATIO} THEN 'critical'
+           WHEN share_drifted >= critical_share OR worst_ratio >= severe_ratio THEN 'critical'
            WHEN n_drifted > 0 THEN 'warning'
            ELSE 'ok' END AS state
   FROM judged
@@ -55,11 +60,13 @@ FROM rated ORDER BY {ORDER}, model"""
         table.Panel()
         .title("Models: latest status")
         .description(
-            "One row per model, as of the end of the time range. critical: drifted share ≥ "
-            f"{c.CRITICAL_SHARE:.0%} or a feature's drift ratio ≥ {c.SEVERE_RATIO:g}; warning: some "
-            f"feature drifted; failing: the latest run failed; stale: no run for {c.STALE_INTERVALS} "
-            "schedule intervals. share_change is the drifted share minus the previous run's. "
-            "Click a model for its heatmap."
+            "One row per model, as of the end of the time range, judged by the model's own alert "
+            "levels (its spec's alerts:, else alerting/config.yml's). critical: drifted share ≥ "
+            f"drift_share_critical (default {c.LEVELS.drift_share_critical_ratio:.0%}) or a feature's "
+            f"drift ratio ≥ severe_drift_ratio (default {c.LEVELS.severe_drift_ratio:g}); warning: some "
+            "feature drifted; failing: the latest run failed; stale: no run for stale_intervals "
+            f"(default {c.LEVELS.stale_intervals:g}) schedule intervals. share_change is the drifted "
+            "share minus the previous run's. Click a model for its heatmap."
         )
         .with_target(c.sql(query))
         .unit(c.RATIO)

@@ -5,7 +5,7 @@ from typing import Any
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models import dashboard as dm
 
-from driftboard.dashboards.common import CRITICAL_SHARE, SEVERE_RATIO
+from driftboard.dashboards.common import LEVELS
 
 TIME_RANGE = "${__url_time_range}"
 REPORT = "${reports_url}/${__data.fields.report_path}"  # on a table with a report_path column
@@ -17,12 +17,12 @@ def thresholds(base: str, *steps: tuple[float, str]) -> db.ThresholdsConfig:
 
 
 def ratio_thresholds() -> db.ThresholdsConfig:
-    """drift_ratio ≥ 1 is drifted; SEVERE_RATIO is where one feature alone is critical."""
-    return thresholds("green", (0.8, "yellow"), (1.0, "orange"), (SEVERE_RATIO, "red"))
+    """drift_ratio ≥ 1 is drifted; from severe_drift_ratio one feature alone is critical."""
+    return thresholds("green", (0.8, "yellow"), (1.0, "orange"), (LEVELS.severe_drift_ratio, "red"))
 
 
 def share_thresholds() -> db.ThresholdsConfig:
-    return thresholds("green", (1e-9, "yellow"), (CRITICAL_SHARE, "red"))
+    return thresholds("green", (1e-9, "yellow"), (LEVELS.drift_share_critical_ratio, "red"))
 
 
 def by_threshold() -> db.FieldColor:

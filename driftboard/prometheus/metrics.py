@@ -9,18 +9,12 @@ from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Gauge
 
+from driftboard import alertconfig
 from driftboard.jobs.spec import Alerts
 from driftboard.results import Evaluation, FeatureOutcome, RunStatus
 
 # Spec field → pushed override; absent fields leave alerting/config.yml's default in force.
-ALERT_OVERRIDES = {
-    "feature_drift_runs": "driftboard_alert_feature_drift_runs",
-    "drift_share_critical": "driftboard_alert_drift_share_critical_ratio",
-    "severe_drift_ratio": "driftboard_alert_severe_drift_ratio",
-    "null_ratio_increase": "driftboard_alert_null_ratio_increase",
-    "unseen_categories_ratio": "driftboard_alert_unseen_categories_ratio",
-    "stale_intervals": "driftboard_alert_stale_intervals",
-}
+ALERT_OVERRIDES = {field: alertconfig.override_metric(key) for field, key in alertconfig.LEVELS.items()}
 
 
 @dataclass(frozen=True)

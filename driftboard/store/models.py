@@ -192,6 +192,7 @@ class MonitoredModel(Base):
     severe_drift_ratio: Mapped[float] = mapped_column(Float)
     drift_share_critical: Mapped[float] = mapped_column(Float)
     feature_drift_runs: Mapped[int] = mapped_column(Integer)
+    stale_intervals: Mapped[float] = mapped_column(Float)  # migration 0008
     performance_metric: Mapped[str | None] = mapped_column(String(16))
     performance_threshold: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

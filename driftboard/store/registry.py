@@ -11,33 +11,30 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from driftboard import alertconfig
 from driftboard.jobs.schedule import period
 from driftboard.jobs.spec import JobSpec
 from driftboard.store.models import MonitoredModel
 
-# The default alert levels of alerting/config.yml (a test keeps them equal), used when a spec's
-# `alerts:` sets none. Field name here → key under `thresholds:` there.
-ALERT_DEFAULTS: dict[str, float] = {
-    "feature_drift_runs": 3,
-    "drift_share_critical": 0.5,
-    "severe_drift_ratio": 3,
-}
-CONFIG_KEYS = {
-    "feature_drift_runs": "feature_drift_runs",
-    "drift_share_critical": "drift_share_critical_ratio",
-    "severe_drift_ratio": "severe_drift_ratio",
-}
+# The alert levels monitored_models has a column for, named like the spec's `alerts:` fields.
+STORED_LEVELS = tuple(field for field in alertconfig.LEVELS if field in MonitoredModel.__table__.c)
+
+
+def levels(spec: JobSpec) -> dict[str, float]:
+    """The spec's own alert levels, alerting/config.yml's default where it sets none."""
+    config = alertconfig.load()
+    own = {field: getattr(spec.alerts, field) for field in STORED_LEVELS}
+    return {field: config.default(field) if value is None else value for field, value in own.items()}
 
 
 def registration(spec: JobSpec, now: datetime | None = None) -> dict[str, Any]:
-    levels = {name: getattr(spec.alerts, name) for name in ALERT_DEFAULTS}
     labels = spec.labels
     return {
         "model": spec.model,
         "interval_seconds": period(spec).total_seconds(),
         "freshness_target": spec.sla.freshness_target,
         "healthy_target": spec.sla.healthy_target,
-        **{name: ALERT_DEFAULTS[name] if value is None else value for name, value in levels.items()},
+        **levels(spec),
         "performance_metric": labels.judged_metric if labels else None,
         "performance_threshold": labels.threshold if labels else None,
         "updated_at": now or datetime.now(UTC),

@@ -239,6 +239,35 @@ def test_stale_after_two_schedule_intervals(
     assert dict(zip(rows.column("model"), rows.column("status"), strict=True))["fraud"] == state
 
 
+# A model's own levels and interval, as its runs registered them (changed in a transaction
+# rolled back after the test), against the history's: churn's latest run has 2 of 5 features
+# drifted, the worst at ratio 2.5 (warning); fraud has been silent for 36 hourly intervals
+# (stale); pricing's latest run has 2 of 3 drifted, the worst at 1.5 (critical).
+OWN_LEVELS = [
+    ("churn", "drift_share_critical", 0.4, "critical"),
+    ("churn", "severe_drift_ratio", 2.5, "critical"),
+    ("fraud", "stale_intervals", 40, "ok"),
+    ("fraud", "interval_seconds", 24 * 3600, "ok"),
+    ("pricing", "drift_share_critical", 0.7, "warning"),
+]
+
+
+@pytest.mark.parametrize(("model", "column", "value", "state"), OWN_LEVELS)
+def test_overview_judges_each_model_by_its_own_levels(
+    admin: Engine, dashboards: dict[str, Any], model: str, column: str, value: float, state: str
+) -> None:
+    target = next(t for t in sql_targets(dashboards) if t.origin == "panel Models: latest status")
+    with admin.connect() as conn:
+        conn.execute(
+            text(f"UPDATE monitored_models SET {column} = :v WHERE model = :m"), {"v": value, "m": model}
+        )
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(expand_sql(target.text, VARIABLES["driftboard-overview"], RANGE))
+        states = {row[0]: row[1] for row in cursor.fetchall()}
+        conn.rollback()
+    assert states == {**STATE, model: state}
+
+
 def test_status_counts_add_up(grafana: Engine, dashboards: dict[str, Any]) -> None:
     result = query(grafana, dashboards, "driftboard-overview", "panel Models per status")
     assert result.dicts() == [{"ok": 1, "warning": 1, "critical": 1, "stale": 1, "failing": 1}]

@@ -8,6 +8,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from driftboard import alertconfig
 from driftboard.store import connect, registry, rows, schema
 from driftboard.store.models import MonitoredModel, Run
 from tests.support.cli_helpers import invoke, store_env
@@ -26,19 +27,23 @@ def registered(url: str) -> dict[str, dict[str, Any]]:
     return result
 
 
-def test_defaults_are_alerting_configs() -> None:
+def config_defaults() -> dict[str, float]:
+    """The levels a spec without `alerts:` gets, read from the file itself."""
     thresholds = yaml.safe_load((REPO / "alerting" / "config.yml").read_text())["thresholds"]
-    config = {field: thresholds[key] for field, key in registry.CONFIG_KEYS.items()}
-    assert config == registry.ALERT_DEFAULTS
-    assert set(registry.CONFIG_KEYS) == set(registry.ALERT_DEFAULTS)
+    return {field: thresholds[alertconfig.LEVELS[field]] for field in registry.STORED_LEVELS}
+
+
+def test_every_level_column_is_stored() -> None:
+    columns = set(MonitoredModel.__table__.c.keys())
+    assert set(registry.STORED_LEVELS) == columns & set(alertconfig.LEVELS)
+    assert {"drift_share_critical", "severe_drift_ratio", "feature_drift_runs", "stale_intervals"} <= columns
 
 
 def test_a_run_registers_its_model_with_the_defaults(tmp_path: Path, store_url: str) -> None:
     assert invoke(["run", str(write_job(tmp_path)), *AT], store_env(store_url, tmp_path)).code == 0
     row = registered(store_url)["test-model"]
     assert (row["interval_seconds"], row["freshness_target"], row["healthy_target"]) == (3600, 0.99, 0.95)
-    levels = {k: row[k] for k in registry.ALERT_DEFAULTS}
-    assert levels == registry.ALERT_DEFAULTS
+    assert {k: row[k] for k in registry.STORED_LEVELS} == config_defaults()
     assert (row["performance_metric"], row["performance_threshold"]) == (None, None)
 
 
@@ -48,7 +53,7 @@ def test_the_next_run_updates_it_from_the_spec(tmp_path: Path, store_url: str) -
     changed = write_job(
         tmp_path,
         schedule={"interval": "30m"},
-        alerts={"feature_drift_runs": 2, "severe_drift_ratio": 4.5},
+        alerts={"feature_drift_runs": 2, "severe_drift_ratio": 4.5, "stale_intervals": 6},
         sla={"freshness_target": 0.9, "healthy_target": 0.8},
         columns={"numerical": ["x", "y"], "categorical": ["c"], "target": "t", "prediction": {"name": "p"}},
         labels={"task": "regression", "metric": "mae", "threshold": 2.5},
@@ -56,8 +61,11 @@ def test_the_next_run_updates_it_from_the_spec(tmp_path: Path, store_url: str) -
     invoke(["run", str(changed), *AT], env)  # fails (no columns t, p): registered all the same
     (row,) = registered(store_url).values()
     assert (row["interval_seconds"], row["freshness_target"], row["healthy_target"]) == (1800, 0.9, 0.8)
-    levels = (row["feature_drift_runs"], row["severe_drift_ratio"], row["drift_share_critical"])
-    assert levels == (2, 4.5, 0.5)  # the spec's overrides, and the default where it sets none
+    levels = {k: row[k] for k in registry.STORED_LEVELS}
+    # The spec's overrides, and the default where it sets none.
+    expected = {"feature_drift_runs": 2, "severe_drift_ratio": 4.5, "stale_intervals": 6}
+    assert levels == config_defaults() | expected
+    assert levels["drift_share_critical"] == config_defaults()["drift_share_critical"]
     assert (row["performance_metric"], row["performance_threshold"]) == ("mae", 2.5)
 
 

@@ -1,8 +1,9 @@
 """Schema only through migrations: upgrade from empty, downgrade, and no model/migration drift."""
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from driftboard import alertconfig
 from driftboard.store import connect, schema
 
 
@@ -55,4 +56,27 @@ def test_check_catches_a_model_change_without_migration(sqlite_url: str) -> None
             schema.check(engine)
     finally:
         Run.__table__._columns.remove(column)
+    engine.dispose()
+
+
+REGISTERED = (
+    "INSERT INTO monitored_models (model, interval_seconds, freshness_target, healthy_target, "
+    "severe_drift_ratio, drift_share_critical, feature_drift_runs, updated_at) "
+    "VALUES ('old', 3600, 0.99, 0.95, 3, 0.5, 3, '2026-01-01 00:00:00+00')"
+)
+
+
+def test_0008_gives_registered_models_the_configs_stale_intervals(empty_url: str) -> None:
+    engine = connect.make_engine(empty_url)
+    schema.upgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(text(REGISTERED))
+    schema.upgrade(engine)
+    with engine.connect() as conn:
+        stored = conn.scalar(text("SELECT stale_intervals FROM sla_models WHERE model = 'old'"))
+    assert stored == alertconfig.load().thresholds.stale_intervals  # also what Grafana's view shows
+    schema.downgrade(engine, "0007")
+    assert "stale_intervals" not in {c["name"] for c in inspect(engine).get_columns("monitored_models")}
+    with engine.connect() as conn:  # 0005's view is back
+        assert conn.scalar(text("SELECT count(*) FROM sla_models WHERE model = 'old'")) == 1
     engine.dispose()
