@@ -153,3 +153,13 @@ class RunResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"run": self.summary(), "features": [asdict(f) for f in self.evaluation.features]}
+
+
+@dataclass(frozen=True)
+class WindowPerformance:
+    """One window's predictive performance, once enough of its delayed labels landed."""
+
+    window: Window
+    n_rows: int
+    n_labeled: int
+    metrics: dict[str, float]

@@ -5,14 +5,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from rich.progress import Progress
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from driftboard.demo import generate
 from driftboard.jobs.load import LoadedSpec, load_specs
 from driftboard.scheduler import backfill
 from driftboard.settings import Settings
-from driftboard.store import connect
-from driftboard.store.models import FeatureResult
+from driftboard.store import connect, runs
 
 
 @dataclass
@@ -46,15 +45,12 @@ def _merged(a: backfill.Tally, b: backfill.Tally) -> backfill.Tally:
 
 def daily_grid(engine: Engine, story: generate.Story) -> dict[str, str]:
     """Per feature, one character per day: drifted (█), null burst (▒), clean (·), no data ( )."""
-    query = select(FeatureResult.feature, FeatureResult.window_end, FeatureResult.drift_detected,
-                   FeatureResult.null_share).where(FeatureResult.model == generate.MODEL)  # fmt: skip
     marks: dict[str, list[str]] = {}
-    with engine.connect() as conn:
-        for feature, window_end, drifted, nulls in conn.execute(query):
-            day = (window_end - timedelta(microseconds=1) - story.start).days
-            row = marks.setdefault(feature, [" "] * story.days)
-            if 0 <= day < story.days:
-                row[day] = max(row[day], _mark(bool(drifted), nulls or 0.0), key=" ·▒█".index)
+    for r in runs.feature_history(engine, generate.MODEL):
+        day = (r.window_end - timedelta(microseconds=1) - story.start).days
+        row = marks.setdefault(r.feature, [" "] * story.days)
+        if 0 <= day < story.days:
+            row[day] = max(row[day], _mark(bool(r.drift_detected), r.null_share or 0.0), key=" ·▒█".index)
     return {feature: "".join(row) for feature, row in sorted(marks.items())}
 
 

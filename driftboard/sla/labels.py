@@ -7,12 +7,10 @@ its stored metrics: labels landing later improve a window's numbers at the next 
 (`driftboard labels SPEC`, from cron or the scheduler), and the SLA views read the newest.
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, delete
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from driftboard.data import sources
 from driftboard.data.cut import select_window, to_utc
@@ -21,17 +19,9 @@ from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.schedule import ticks_between, window_ending
 from driftboard.jobs.spec import Labels
 from driftboard.jobs.window import Window
+from driftboard.results import WindowPerformance
 from driftboard.sla.performance import performance
-from driftboard.store import registry
-from driftboard.store.models import PerformanceResult
-
-
-@dataclass(frozen=True)
-class WindowPerformance:
-    window: Window
-    n_rows: int
-    n_labeled: int
-    metrics: dict[str, float]
+from driftboard.store import performance_rows
 
 
 def settings(loaded: LoadedSpec) -> Labels:
@@ -99,31 +89,10 @@ def evaluate(loaded: LoadedSpec, windows: list[Window], as_of: datetime) -> list
     return results
 
 
-def store(engine: Engine, loaded: LoadedSpec, results: list[WindowPerformance], now: datetime) -> None:
-    """Replace the windows' metrics, and register the model, in one transaction."""
-    model = loaded.spec.model
-    with Session(engine) as session, session.begin():
-        registry.upsert(session, registry.registration(loaded.spec, now))
-        for result in results:
-            session.execute(
-                delete(PerformanceResult).where(
-                    PerformanceResult.model == model, PerformanceResult.window_end == result.window.end
-                )
-            )
-            session.add_all(
-                PerformanceResult(
-                    model=model, window_start=result.window.start, window_end=result.window.end,
-                    metric=name, value=value, n_rows=result.n_rows, n_labeled=result.n_labeled,
-                    computed_at=now,
-                )
-                for name, value in result.metrics.items()
-            )  # fmt: skip
-
-
 def refresh(engine: Engine, loaded: LoadedSpec, now: datetime | None = None) -> list[WindowPerformance]:
     """Recompute and store every window of the lookback whose labels have landed."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     ticks = ticks_between(loaded.spec, now - settings(loaded).lookback, now)
     results = evaluate(loaded, [window_ending(loaded.spec, t) for t in ticks], now)
-    store(engine, loaded, results, now)
+    performance_rows.replace_windows(engine, loaded.spec, results, now)
     return results

@@ -4,9 +4,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from driftboard.dburl import BadUrl, parse_url
 from driftboard.errors import StoreError, describe_db_error
@@ -66,3 +67,27 @@ def full_disk_hint(url: str) -> str:
     except OSError:
         return ""
     return f" (the filesystem of {folder} is full: {free} bytes free)" if free < 1024 * 1024 else ""
+
+
+class Probe:
+    """Whether the store answers, asked afresh each time (the scheduler's /healthz).
+
+    A new connection per check (no pool): a pooled one could hide a store that is gone, and a
+    short connect timeout keeps a probe from hanging on an unresponsive host.
+    """
+
+    def __init__(self, url: str) -> None:
+        timeout = {"connect_timeout": 3} if parse_url(url).get_backend_name() == "postgresql" else {}
+        self.engine = create_engine(parse_url(url), poolclass=NullPool, connect_args=timeout)
+
+    def check(self) -> str:
+        """ "ok", or the driver's reason (never the URL)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            return describe_db_error(exc)
+        return "ok"
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -7,6 +7,7 @@ retention. Reads: what the pipeline, the catch-up, the backfill and the window l
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,15 @@ from driftboard.results import Delivery, Evaluation, KeptReport, RunStatus
 from driftboard.store import rollup, rows
 from driftboard.store.locks import window_lock
 from driftboard.store.models import FeatureResult, Run, text_with_times
+
+
+class FeatureRow(NamedTuple):
+    feature: str
+    window_end: datetime
+    status: str
+    drift_detected: bool | None
+    drift_ratio: float | None
+    null_share: float | None
 
 
 def save(engine: Engine, evaluation: Evaluation, also: Callable[[Session], None] | None = None) -> int:
@@ -147,3 +157,15 @@ def delete_before(conn: Connection, before: datetime) -> int:
     """Retention: runs whose window ended before the cutoff (their feature rows cascade)."""
     statement = text_with_times("DELETE FROM runs WHERE window_end < :c", "c")
     return int(conn.execute(statement, {"c": before}).rowcount)
+
+
+def feature_history(engine: Engine, model: str) -> list[FeatureRow]:
+    """Every stored feature result of a model, oldest window first: grids and drill-downs."""
+    f = FeatureResult
+    query = (
+        select(f.feature, f.window_end, f.status, f.drift_detected, f.drift_ratio, f.null_share)
+        .where(f.model == model)
+        .order_by(f.window_end, f.feature)
+    )
+    with engine.connect() as conn:
+        return [FeatureRow(*row) for row in conn.execute(query)]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from driftboard.errors import DataError
 from driftboard.jobs.load import load_spec
 from driftboard.jobs.spec import Labels
+from driftboard.results import WindowPerformance
 from driftboard.sla import labels as delayed
 from driftboard.sla.data import Span, fetch
 from driftboard.sla.performance import performance
@@ -93,7 +94,7 @@ def stored(url: str) -> dict[tuple[int, str], tuple[float, int, int]]:
     return {(r.window_end.hour, r.metric): (r.value, r.n_rows, r.n_labeled) for r in rows}
 
 
-def refresh(url: str, spec: Path, now: datetime = NOW) -> list[delayed.WindowPerformance]:
+def refresh(url: str, spec: Path, now: datetime = NOW) -> list[WindowPerformance]:
     engine = connect.make_engine(url)
     schema.upgrade(engine)
     try:

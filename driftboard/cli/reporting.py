@@ -1,0 +1,99 @@
+"""Output for people: SLA reports, the Grafana dashboards, the demo."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from driftboard.cli.options import app, err, fail, parse_at
+from driftboard.errors import StoreError
+from driftboard.settings import get_settings
+
+if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
+    from driftboard.sla.report import Request
+
+report_app = typer.Typer(no_args_is_help=True, help="Reports for people.")
+app.add_typer(report_app, name="report")
+dashboards_app = typer.Typer(no_args_is_help=True, help="Grafana dashboards as code.")
+app.add_typer(dashboards_app, name="dashboards")
+
+
+@report_app.command("sla")
+def report_sla(
+    period: Annotated[str, typer.Option(help="Length of the period, e.g. 7d, 30d, 4w.")] = "30d",
+    model: Annotated[list[str] | None, typer.Option(help="Only this model (repeatable).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, md or json.")] = "html",
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    end: Annotated[str | None, typer.Option(help="End of the period (ISO 8601; default now).")] = None,
+) -> None:
+    """SLA summary per model: freshness, job success, healthy time, incidents, error budgets."""
+    from driftboard.jobs.durations import parse_duration
+    from driftboard.sla import render, report
+
+    if fmt not in render.FORMATS:
+        fail(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}", 2)
+    try:
+        length = parse_duration(period)
+    except ValueError as exc:
+        fail(f"--period: {exc}", 2)
+    text = sla_report(report.Request(length, parse_at(end), model, fmt))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out}", highlight=False)
+
+
+def sla_report(request: "Request") -> str:
+    from driftboard.sla import report
+    from driftboard.store import connect
+
+    try:
+        engine = connect.open_store(get_settings())
+    except StoreError as exc:
+        fail(str(exc), 3)
+    try:
+        return report.make(engine, request)
+    except report.ReportError as exc:
+        fail(str(exc), 2)
+    finally:
+        engine.dispose()
+
+
+@dashboards_app.command("build")
+def dashboards_build(
+    check: Annotated[bool, typer.Option(help="Exit 1 when regenerating would change the files.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder of dashboard JSON.")] = Path("dashboards/generated"),
+) -> None:
+    """Render the dashboards to sorted-key JSON (run from the repository root)."""
+    from driftboard.dashboards.build import main as build_main
+
+    code = build_main([f"--out={out}", *(["--check"] if check else [])])
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Where the demo's data and spec go.")] = Path(
+        "driftboard-demo"
+    ),
+    end: Annotated[
+        str | None, typer.Option(help="End of the demo month (default: last UTC midnight).")
+    ] = None,
+) -> None:
+    """Generate a month of a churn model's traffic with a known drift onset, backfill it, summarize it."""
+    from driftboard.demo.tour import run_demo, summary, write_sla_report
+    from driftboard.scheduler import backfill as bf
+
+    settings = get_settings()
+    try:
+        with bf.progress_bar() as progress:
+            result = run_demo(folder, parse_at(end, "--end"), settings, progress)
+    except StoreError as exc:
+        fail(str(exc), 3)
+    embedded = settings.database_url.get_secret_value().startswith("sqlite")
+    sla_path = write_sla_report(result, settings, folder) if embedded else None  # compose has Grafana
+    typer.echo("\n".join(summary(result, settings, sla_path)))
+    if result.tally.failed:
+        raise typer.Exit(1)
