@@ -5,9 +5,8 @@ from typing import Annotated
 
 import typer
 
-from driftboard.cli.options import app, fail
+from driftboard.cli.options import app, fail, load_settings
 from driftboard.errors import StoreError
-from driftboard.settings import get_settings
 
 db_app = typer.Typer(no_args_is_help=True, help="Manage the results database schema (Alembic).")
 app.add_typer(db_app, name="db")
@@ -16,9 +15,11 @@ app.add_typer(db_app, name="db")
 def migrate_store(direction: str, revision: str) -> str:
     from driftboard.store import connect, schema
 
-    engine = connect.settings_engine(get_settings())
+    engine = connect.settings_engine(load_settings())
     try:
         return schema.migrate(engine, direction, revision)
+    except schema.BadRevision as exc:
+        fail(str(exc), 2)
     finally:
         engine.dispose()
 
@@ -26,7 +27,6 @@ def migrate_store(direction: str, revision: str) -> str:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
-
     try:
         typer.echo(migrate_store("upgrade", revision))
     except StoreError as exc:
@@ -36,7 +36,6 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
     """Revert migrations down to REVISION ('base' for an empty database)."""
-
     try:
         typer.echo(migrate_store("downgrade", revision))
     except StoreError as exc:
@@ -52,8 +51,8 @@ def db_maintain() -> None:
     from driftboard.store import connect, maintenance
 
     try:
-        engine = connect.open_store(get_settings())
-        typer.echo(maintenance.describe(maintenance.run(engine, get_settings(), datetime.now(UTC))))
+        engine = connect.open_store(load_settings())
+        typer.echo(maintenance.describe(maintenance.run(engine, load_settings(), datetime.now(UTC))))
     except StoreError as exc:
         fail(str(exc), 3)
     except SQLAlchemyError as exc:
@@ -70,7 +69,7 @@ def db_grant_grafana() -> None:
 
     try:
         password = grafana_role.password_from_env()
-        grafana_role.set_password(connect.settings_engine(get_settings()), password)
+        grafana_role.set_password(connect.settings_engine(load_settings()), password)
     except grafana_role.GrafanaRoleError as exc:
         fail(str(exc), 2)
     except SQLAlchemyError as exc:  # the driver's message only: never the URL and its password

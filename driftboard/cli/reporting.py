@@ -5,9 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from driftboard.cli.options import app, err, fail, parse_at
+from driftboard.cli.options import app, err, fail, load_settings, parse_at
 from driftboard.errors import StoreError
-from driftboard.settings import get_settings
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
     from driftboard.sla.report import Request
@@ -49,7 +48,7 @@ def sla_report(request: "Request") -> str:
     from driftboard.store import connect
 
     try:
-        engine = connect.open_store(get_settings())
+        engine = connect.open_store(load_settings())
     except StoreError as exc:
         fail(str(exc), 3)
     try:
@@ -86,7 +85,7 @@ def demo(
     from driftboard.demo.tour import run_demo, summary, write_sla_report
     from driftboard.scheduler import backfill as bf
 
-    settings = get_settings()
+    settings = load_settings()
     try:
         with bf.progress_bar() as progress:
             result = run_demo(folder, parse_at(end, "--end"), settings, progress)

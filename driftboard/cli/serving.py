@@ -5,9 +5,8 @@ from typing import Annotated
 
 import typer
 
-from driftboard.cli.options import app, fail
+from driftboard.cli.options import app, fail, load_settings
 from driftboard.errors import StoreError
-from driftboard.settings import get_settings
 
 
 @app.command()
@@ -18,7 +17,7 @@ def scheduler(
     from driftboard.reports.server import MOUNT, ReportApp
     from driftboard.scheduler import daemon
 
-    settings = get_settings()
+    settings = load_settings()
     reports = ReportApp(settings.reports_dir)  # the dashboards' report links, read-only
     try:
         code = daemon.serve(settings, jobs or settings.jobs_dir, mounts={f"{MOUNT}/": reports})
@@ -38,7 +37,7 @@ def serve_reports(
     """Serve the Evidently reports read-only under /reports/ for the dashboards' links."""
     from driftboard.reports.server import MOUNT, make_report_server
 
-    root = reports_dir or get_settings().reports_dir
+    root = reports_dir or load_settings().reports_dir
     if not root.is_dir():
         fail(f"reports directory {root} does not exist", 2)
     server = make_report_server(root, host, port)
@@ -58,7 +57,7 @@ def decommission(model: Annotated[str, typer.Argument(help="Model name as in its
 
     from driftboard.prometheus import push
 
-    url = get_settings().pushgateway_url
+    url = load_settings().pushgateway_url
     if not url:
         fail("DRIFTBOARD_PUSHGATEWAY_URL is not set", 2)
     try:

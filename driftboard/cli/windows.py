@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from driftboard.cli.options import app, err, fail, parse_at, specs_or_exit
+from driftboard.cli.options import app, err, fail, load_settings, parse_at, specs_or_exit
 from driftboard.errors import StoreError
 from driftboard.jobs.load import LoadedSpec
-from driftboard.settings import get_settings
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
     from driftboard.results import WindowPerformance
@@ -22,7 +21,7 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Spec files or folders.")] = None,
 ) -> None:
     """Check job specs; print every problem as file:line: field: message."""
-    loaded = specs_or_exit(paths or [get_settings().jobs_dir])
+    loaded = specs_or_exit(paths or [load_settings().jobs_dir])
     for item in loaded:
         typer.echo(f"ok  {item.path}  ({item.spec.model})")
 
@@ -40,7 +39,7 @@ def run(
         fail(f"{spec} is a folder: `run` takes one spec file", 2)
     (loaded,) = specs_or_exit([spec])
     try:
-        result = pipeline.run_once(loaded, parse_at(at), get_settings())
+        result = pipeline.run_once(loaded, parse_at(at), load_settings())
     except StoreError as exc:
         fail(str(exc), 3)
     if as_json:
@@ -67,7 +66,7 @@ def backfill(
 
     (loaded,) = specs_or_exit([spec])
     windows = bf.windows_in(loaded, parse_at(start, "--start"), parse_at(end, "--end"))
-    settings = get_settings()
+    settings = load_settings()
     try:
         connect.open_store(settings).dispose()  # schema check first; SQLite upgrades itself
         with bf.progress_bar() as progress:
@@ -112,7 +111,7 @@ def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]
     from driftboard.store import connect
 
     try:
-        engine = connect.open_store(get_settings())
+        engine = connect.open_store(load_settings())
     except StoreError as exc:
         fail(str(exc), 3)
     try:

@@ -68,6 +68,25 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
     return f"{where}: invalid YAML: {context + ': ' if context else ''}{problem}"
 
 
+def _duplicate_keys(path: Path, node: yaml.Node | None) -> list[str]:
+    """YAML lets a key appear twice and keeps the last: a spec never silently loses a setting."""
+    problems: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[object, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if key.value in first:
+                problems.append(
+                    f"{path}:{line}: {key.value}: defined twice (first at line {first[key.value]})"
+                )
+            first.setdefault(key.value, line)
+            problems += _duplicate_keys(path, value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            problems += _duplicate_keys(path, item)
+    return problems
+
+
 def load_spec(path: Path) -> LoadedSpec:
     try:
         text = path.read_text(encoding="utf-8")
@@ -78,6 +97,8 @@ def load_spec(path: Path) -> LoadedSpec:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError([_yaml_problem(path, exc)]) from None
+    if duplicates := _duplicate_keys(path, node):
+        raise SpecError(duplicates)
     if not isinstance(data, dict):
         raise SpecError([f"{path}: a job spec is a YAML mapping, got {type(data).__name__}"])
     try:

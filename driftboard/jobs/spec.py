@@ -4,7 +4,7 @@ Every field is documented in jobs/README.md; keep the two in step.
 """
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,17 +19,25 @@ from pydantic import (
 )
 
 from driftboard.jobs import stattests
-from driftboard.jobs.durations import parse_duration
+from driftboard.jobs.durations import duration_of
 
 MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
-Duration = Annotated[timedelta, BeforeValidator(lambda v: parse_duration(v) if isinstance(v, str) else v)]
+Duration = Annotated[timedelta, BeforeValidator(duration_of)]
+# What the store's columns hold (driftboard/store/models.py): a longer name would pass
+# validation and then fail every run on PostgreSQL ("value too long for type varchar(255)").
+COLUMN_NAME_MAX = 255
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_timezone(name: str) -> str:
+def _check_timezone(name: object) -> str:
+    hint = "use an IANA name such as 'UTC' or 'Europe/Paris'"
+    if name is None or name == "":
+        raise ValueError(f"the timezone is blank ({hint})")
+    if not isinstance(name, str):  # a number in YAML: not a zone either
+        raise ValueError(f"{name!r} is not a timezone ({hint})")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -55,9 +63,11 @@ class Schedule(Strict):
             from apscheduler.triggers.cron import CronTrigger
 
             try:
-                CronTrigger.from_crontab(self.cron, timezone=self.timezone)
+                trigger = CronTrigger.from_crontab(self.cron, timezone=self.timezone)
             except ValueError as exc:
                 raise ValueError(f"bad cron expression {self.cron!r}: {exc}") from None
+            if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:  # e.g. 30 February
+                raise ValueError(f"cron expression {self.cron!r} never fires")
         return self
 
 
@@ -87,14 +97,27 @@ class DataSource(Strict):
         return self
 
 
+def _column_name(name: str) -> str:
+    if not name:
+        raise ValueError("a column name cannot be empty")
+    if len(name) > COLUMN_NAME_MAX:
+        raise ValueError(
+            f"a column name of {len(name)} characters: the store keeps at most {COLUMN_NAME_MAX}"
+        )
+    return name
+
+
+ColumnName = Annotated[str, AfterValidator(_column_name)]
+
+
 class Prediction(Strict):
-    name: str
+    name: ColumnName
     type: stattests.ColumnType = "numerical"
 
 
 class Columns(Strict):
-    numerical: list[str] = []
-    categorical: list[str] = []
+    numerical: list[ColumnName] = []
+    categorical: list[ColumnName] = []
     prediction: Prediction | None = None
     target: str | None = None
     ignored: list[str] = []

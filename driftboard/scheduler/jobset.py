@@ -32,15 +32,7 @@ class JobSet:
         if not self.folder.is_dir():
             problems.append(f"{self.folder}: not a folder of job specs")
             return list(previous.values())
-        found = []
-        for path in spec_files([self.folder]):
-            try:
-                found.append(load_spec(path))
-            except SpecError as exc:
-                problems.extend(exc.problems)
-                if path in previous:
-                    problems.append(f"{path}: keeping the previous version of {previous[path].spec.model!r}")
-                    found.append(previous[path])
+        found = [loaded for path in spec_files([self.folder]) if (loaded := _load(path, previous, problems))]
         # Files already running first, so a newcomer cannot take over a running model's name.
         return sorted(found, key=lambda loaded: loaded.path not in previous)
 
@@ -61,3 +53,18 @@ class JobSet:
         changes.removed = [model for model in self.by_model if model not in by_model]
         self.by_model = by_model
         return changes
+
+
+def _load(path: Path, previous: dict[Path, LoadedSpec], problems: list[str]) -> LoadedSpec | None:
+    """The file's spec; when it is bad, its previous version, or nothing. Never raises: a bad
+    spec, however bad, must not stop the other models."""
+    try:
+        return load_spec(path)
+    except SpecError as exc:
+        problems.extend(exc.problems)
+    except Exception as exc:  # a check that itself failed: still this file's problem only
+        problems.append(f"{path}: cannot load: {type(exc).__name__}: {exc}")
+    if path not in previous:
+        return None
+    problems.append(f"{path}: keeping the previous version of {previous[path].spec.model!r}")
+    return previous[path]

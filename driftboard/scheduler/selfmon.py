@@ -64,6 +64,12 @@ LABEL_REFRESHES = Counter(
     ["model", "status"],
     registry=REGISTRY,
 )
+SPEC_PROBLEMS = Gauge(
+    "driftboard_job_spec_problems",
+    "Problems found in the job specs at the last (re)load; each is logged, and its file is "
+    "skipped (or its previous version kept) while the other models run.",
+    registry=REGISTRY,
+)
 PUSH_FAILURES = Counter(
     "driftboard_push_failures",
     "Failed pushes of a run's metrics to the Pushgateway.",

@@ -63,6 +63,7 @@ class Scheduler:
         changes = self.jobs.reload()
         for problem in changes.problems:
             self.log.error("invalid job spec", extra={"problem": problem})
+        selfmon.SPEC_PROBLEMS.set(len(changes.problems))
         for model in changes.removed:
             self.aps.remove_job(model)
             labeljobs.unschedule(self.aps, model)

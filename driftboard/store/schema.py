@@ -1,5 +1,8 @@
 """The store's schema, managed only through Alembic's migrations (migrations/)."""
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -7,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,6 +19,10 @@ from driftboard.errors import StoreError, describe_db_error
 
 class SchemaNotCurrent(RuntimeError):
     """The database is behind the code's migrations."""
+
+
+class BadRevision(ValueError):
+    """`db upgrade|downgrade` was given a revision the migrations do not have."""
 
 
 def migrations_dir() -> Path:
@@ -67,7 +75,9 @@ def ensure_schema(engine: Engine) -> None:
     if current_revision(engine) == head_revision(engine):
         return
     if engine.dialect.name == "sqlite":
-        upgrade(engine)
+        with _sqlite_migration_lock(engine):  # two first runs at once must not both create tables
+            if current_revision(engine) != head_revision(engine):
+                upgrade(engine)
         return
     raise SchemaNotCurrent(
         f"database schema is at {current_revision(engine) or 'nothing'}, code needs "
@@ -75,10 +85,24 @@ def ensure_schema(engine: Engine) -> None:
     )
 
 
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock on a file beside the database, held while one process migrates it."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        yield
+
+
 def migrate(engine: Engine, direction: str, revision: str) -> str:
     """`driftboard db upgrade|downgrade`: where the schema stands afterwards."""
     try:
         (upgrade if direction == "upgrade" else downgrade)(engine, revision)
         return f"database at revision {current_revision(engine) or 'base (empty)'}"
+    except CommandError as exc:  # an unknown or ambiguous revision: the argument is wrong
+        raise BadRevision(f"revision {revision!r}: {exc}") from None
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot migrate the results database: {describe_db_error(exc)}") from None

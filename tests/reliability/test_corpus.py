@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
@@ -104,8 +104,18 @@ def _store_is_empty(url: str, request: pytest.FixtureRequest) -> bool:
         return corpus_env.driftboard_tables(request.getfixturevalue("scram")) == []
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        return not path.exists() or counts(url) == (0, 0)
+        return not path.exists() or _no_tables(url) or counts(url) == (0, 0)
     return url.startswith("postgresql+psycopg2://driftboard:") or counts(url) == (0, 0)
+
+
+def _no_tables(url: str) -> bool:
+    """A SQLite file a command opened but never migrated: no driftboard table (Alembic may have
+    made its empty bookkeeping table before refusing the revision)."""
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
 
 
 def _env(

@@ -2,6 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
+from driftboard.jobs.load import LoadedSpec
+from driftboard.scheduler import jobset
 from driftboard.scheduler.jobset import JobSet
 
 
@@ -62,3 +66,30 @@ def test_a_newcomer_cannot_take_a_running_models_name(tmp_path: Path) -> None:
     assert running.path.name == "z.yaml"
     assert changes.changed == []
     assert any("already defined" in p for p in changes.problems)
+
+
+def test_a_spec_whose_check_itself_fails_is_reported_and_the_others_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever a bad file raises (here a TypeError from deep inside validation), it is that
+    file's problem only: the other models load, and a running one keeps its version."""
+    write(tmp_path, "good", "good")
+    bad = write(tmp_path, "bad", "bad")
+    jobs = JobSet(tmp_path)
+    jobs.reload()
+    assert sorted(jobs.by_model) == ["bad", "good"]
+    real = jobset.load_spec
+
+    def crashing(path: Path) -> LoadedSpec:
+        if path == bad:
+            raise TypeError("unhashable type: 'dict'")
+        return real(path)
+
+    monkeypatch.setattr(jobset, "load_spec", crashing)
+    changes = jobs.reload()
+    assert changes.problems == [
+        f"{bad}: cannot load: TypeError: unhashable type: 'dict'",
+        f"{bad}: keeping the previous version of 'bad'",
+    ]
+    assert sorted(jobs.by_model) == ["bad", "good"]
+    assert JobSet(tmp_path).reload().problems == [f"{bad}: cannot load: TypeError: unhashable type: 'dict'"]

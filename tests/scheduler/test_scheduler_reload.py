@@ -65,3 +65,41 @@ def test_sighup_reloads_added_removed_changed_and_broken_specs(tmp_path: Path) -
     assert any("keeping the previous version of 'kept'" in line for line in problems)
     assert max(removed_ends) <= reloaded  # nothing of it was planned after the reload
     assert info == {"kept": 1, "removed": None, "changed": 1, "added": 1}
+
+
+def test_a_spec_typo_never_stops_the_scheduler(tmp_path: Path) -> None:
+    """Issue 21's reproduction: a blank timezone used to raise a TypeError that killed the
+    scheduler on SIGHUP, and kept it from starting at all. It is reported and skipped."""
+    url = create_pg_database()
+    engine = connect.make_engine(url)
+    schema.upgrade(engine)
+    data, jobs = tmp_path / "data", tmp_path / "jobs"
+    write_data(data)
+    jobs.mkdir()
+    (jobs / "good.yaml").write_text(spec_text("good", "2s", data))
+    typo = spec_text("typo", "2s", data).replace(
+        "schedule: {interval: 2s}", 'schedule: {cron: "* * * * *", timezone: }'
+    )
+    started: list[Scheduler] = []
+    try:
+        first = Scheduler(jobs, url, tmp_path / "first.log")
+        started.append(first)
+        wait_for("a window of the good model", lambda: bool(runs(engine, "good")), 120)
+        (jobs / "typo.yaml").write_text(typo)
+        first.signal(signal.SIGHUP)
+        wait_for("the reload", lambda: len(first.lines("jobs loaded")) == 2 or first.exited())
+        assert first.metric("driftboard_job_spec_problems") == 1
+        assert first.stop() == 0
+        second = Scheduler(jobs, url, tmp_path / "second.log")  # starts with the typo present
+        started.append(second)
+        done = len(runs(engine, "good"))
+        wait_for("the good model to go on", lambda: len(runs(engine, "good")) > done or second.exited(), 120)
+        assert second.stop() == 0
+    finally:
+        for sched in started:
+            sched.kill_group()
+        engine.dispose()
+        drop_pg_database(url)
+    for sched in started:
+        problems = sched.lines("invalid job spec")
+        assert any("typo.yaml" in line and "the timezone is blank" in line for line in problems), problems

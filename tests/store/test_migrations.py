@@ -1,7 +1,11 @@
 """Schema only through migrations: upgrade from empty, downgrade, and no model/migration drift."""
 
+import contextlib
+import threading
+from pathlib import Path
+
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from driftboard import alertconfig
 from driftboard.store import connect, schema
@@ -79,4 +83,42 @@ def test_0008_gives_registered_models_the_configs_stale_intervals(empty_url: str
     assert "stale_intervals" not in {c["name"] for c in inspect(engine).get_columns("monitored_models")}
     with engine.connect() as conn:  # 0005's view is back
         assert conn.scalar(text("SELECT count(*) FROM sla_models WHERE model = 'old'")) == 1
+    engine.dispose()
+
+
+def test_two_first_runs_on_a_new_sqlite_store_migrate_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes' first run used to race the migration ("table runs already exists").
+    Each upgrade here waits (up to 2 s) for the other to reach its upgrade too: without the
+    lock both would run it at once."""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    both = threading.Barrier(2)
+    real = schema.upgrade
+
+    def meeting(engine: Engine, revision: str = "head") -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both.wait(timeout=2)
+        real(engine, revision)
+
+    monkeypatch.setattr(schema, "upgrade", meeting)
+    errors: list[BaseException] = []
+
+    def first_run() -> None:
+        engine = connect.make_engine(url)
+        try:
+            schema.ensure_schema(engine)
+        except BaseException as exc:  # handed to the test thread
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=first_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    engine = connect.make_engine(url)
+    assert schema.current_revision(engine) == schema.head_revision(engine)
     engine.dispose()
