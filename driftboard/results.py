@@ -163,3 +163,4 @@ class WindowPerformance:
     n_rows: int
     n_labeled: int
     metrics: dict[str, float]
+    error: str | None = None  # the window's labels or predictions could not be used: why

@@ -92,17 +92,32 @@ def labels(
 ) -> None:
     """Compute performance for every window of the lookback whose delayed labels have landed."""
     (loaded,) = specs_or_exit([spec])
-    for result in refresh_labels(loaded, parse_at(at)):
+    results = refresh_labels(loaded, parse_at(at))
+    for result in results:
         row = {
             "window_end": result.window.end.isoformat(),
             "rows": result.n_rows,
             "labeled": result.n_labeled,
         }
         if as_json:
-            typer.echo(json.dumps(row | result.metrics))
+            typer.echo(json.dumps(row | result.metrics | ({"error": result.error} if result.error else {})))
         else:
-            scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
+            scores = (
+                "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
+                or f"not computed: {result.error}"
+            )
             typer.echo(f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}")
+    failed = sum(bool(r.error) for r in results)
+    if failed:  # the others are stored; these windows keep what they had
+        fail(f"{failed} window{'s' if failed > 1 else ''} could not be computed; see above")
+
+
+def _label_line(result: "WindowPerformance", as_json: bool) -> str:
+    row = {"window_end": result.window.end.isoformat(), "rows": result.n_rows, "labeled": result.n_labeled}
+    if as_json:
+        return json.dumps(row | result.metrics | ({"error": result.error} if result.error else {}))
+    scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
+    return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores or result.error}"
 
 
 def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":

@@ -54,7 +54,8 @@ def compute(loaded: LoadedSpec, settings: Settings) -> int:
     from driftboard.sla import labels  # the worker's import, not the scheduler's
 
     try:
-        return len(labels.refresh(engine_for(settings.database_url.get_secret_value()), loaded))
+        results = labels.refresh(engine_for(settings.database_url.get_secret_value()), loaded)
+        return sum(r.error is None for r in results)
     except SQLAlchemyError as exc:
         raise RuntimeError(f"results database: {describe_db_error(exc)}") from None
     except Exception as exc:  # bad data, an unreachable source: said in the scheduler's log

@@ -7,6 +7,7 @@ its stored metrics: labels landing later improve a window's numbers at the next 
 (`driftboard labels SPEC`, from cron or the scheduler), and the SLA views read the newest.
 """
 
+import logging
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -22,6 +23,8 @@ from driftboard.jobs.window import Window
 from driftboard.results import WindowPerformance
 from driftboard.sla.performance import performance
 from driftboard.store import performance_rows
+
+log = logging.getLogger(__name__)
 
 
 def settings(loaded: LoadedSpec) -> Labels:
@@ -82,11 +85,20 @@ def evaluate(loaded: LoadedSpec, windows: list[Window], as_of: datetime) -> list
         inside = rows.iloc[lo:hi]
         labelled = inside[inside["target"].notna()]
         if len(inside) and len(labelled) >= labels.min_labeled_share * len(inside):
-            scores = performance(
-                labelled["target"], labelled["prediction"], labels, prediction.type == "numerical"
-            )
-            results.append(WindowPerformance(window, len(inside), len(labelled), scores))
+            results.append(_scored(window, len(inside), labelled, labels, prediction.type == "numerical"))
     return results
+
+
+def _scored(
+    window: Window, rows: int, labelled: pd.DataFrame, labels: Labels, score: bool
+) -> WindowPerformance:
+    """One window's metrics; unusable values fail this window only, with the reason."""
+    try:
+        metrics = performance(labelled["target"], labelled["prediction"], labels, score)
+    except DataError as exc:
+        log.warning("window=%s performance not computed: %s", window, exc)
+        return WindowPerformance(window, rows, len(labelled), {}, error=str(exc))
+    return WindowPerformance(window, rows, len(labelled), metrics)
 
 
 def refresh(engine: Engine, loaded: LoadedSpec, now: datetime | None = None) -> list[WindowPerformance]:

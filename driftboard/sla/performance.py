@@ -62,7 +62,11 @@ def _numbers(values: pd.Series, role: str) -> np.ndarray:
     bad = values[converted.isna()]
     if len(bad):
         raise DataError(f"{role} holds {len(bad)} values that are not numbers, e.g. {bad.iloc[0]!r}")
-    return np.asarray(converted, dtype=float)
+    numbers = np.asarray(converted, dtype=float)
+    infinite = numbers[~np.isfinite(numbers)]
+    if len(infinite):  # no metric means anything with them; scikit-learn would raise mid-refresh
+        raise DataError(f"{role} holds {len(infinite)} infinite values, e.g. {float(infinite[0])}")
+    return numbers
 
 
 def _classes(values: pd.Series) -> np.ndarray:

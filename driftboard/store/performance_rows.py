@@ -18,7 +18,7 @@ def replace_windows(
     """Replace the windows' metrics, and register the model, in one transaction."""
     with Session(engine) as session, session.begin():
         registry.upsert(session, registry.registration(spec, now))
-        for result in results:
+        for result in (r for r in results if r.error is None):  # a failed window keeps its rows
             window = result.window
             session.execute(
                 delete(PerformanceResult).where(

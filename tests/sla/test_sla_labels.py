@@ -1,6 +1,7 @@
 """Delayed labels: metrics per window once its labels landed, picked up again when more land,
 and judged by the SLA's healthy time."""
 
+import json
 import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -183,3 +184,20 @@ def test_labels_settings_are_validated(
     result = invoke(["validate", str(spec)], {})
     assert result.code == 2
     assert message in result.stderr
+
+
+def test_an_infinite_score_fails_its_window_only(tmp_path: Path, sqlite_url: str) -> None:
+    """One inf in the prediction used to raise from scikit-learn mid-refresh: a traceback, and
+    no window of the lookback stored. Now that window says why; the others are stored."""
+    current = traffic({10: 1.0, 11: 1.0})
+    current.loc[45, "p"] = np.inf  # in the window ending 11:00
+    env = store_env(sqlite_url, tmp_path)
+    result = invoke(["labels", str(job(tmp_path, current)), "--at", NOW.isoformat(), "--json"], env)
+    assert result.code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r.get("error") for r in rows] == [
+        None,
+        "prediction holds 1 infinite values, e.g. inf",
+    ]
+    assert result.stderr.strip() == "error: 1 window could not be computed; see above"
+    assert {h for h, _ in stored(sqlite_url)} == {10}
