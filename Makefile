@@ -9,11 +9,11 @@ help: ## List the targets
 setup: ## Install Debian packages, start PostgreSQL, create .venv
 	scripts/setup.sh
 
-fmt: ## Format and auto-fix
-	ruff format driftboard tests migrations benchmarks
-	ruff check --fix driftboard tests migrations benchmarks
+fmt: ## Format and auto-fix every Python file (the scope of the pre-commit ruff hooks)
+	ruff check --fix .
+	ruff format .
 
-lint: ## ruff + mypy
+lint: ## pre-commit hooks on all files (ruff, codespell, hygiene) + mypy
 	scripts/lint.sh
 
 generate: ## Regenerate committed generated files
