@@ -91,6 +91,7 @@ def test_an_unreachable_source_yields_a_transient_outcome(tmp_path: Path) -> Non
     assert is_transient(outcome), outcome.error
 
 
+@pytest.mark.postgres  # the local server refuses the login
 @pytest.mark.parametrize(
     ("user", "database", "refused"),
     [("driftboard_no_such_role", "postgres", "role"), ("postgres", "driftboard_no_such_db", "database")],
