@@ -9,11 +9,11 @@ help: ## List the targets
 setup: ## Install Debian packages, start PostgreSQL, create .venv
 	scripts/setup.sh
 
-fmt: ## Format and auto-fix
-	ruff format driftboard tests migrations benchmarks
-	ruff check --fix driftboard tests migrations benchmarks
+fmt: ## Format and auto-fix every Python file (the scope of the pre-commit ruff hooks)
+	ruff check --fix .
+	ruff format .
 
-lint: ## ruff + mypy
+lint: ## pre-commit hooks on all files (ruff, codespell, hygiene) + mypy
 	scripts/lint.sh
 
 generate: ## Regenerate committed generated files
@@ -25,6 +25,9 @@ check-generated: ## Fail if generated files are stale
 test: ## The full test suite with its own set-up (what CI runs)
 	scripts/test.sh
 
+test-fast: ## Unit tests only, under 2 min: no slow, Prometheus-stack or Chromium tests
+	scripts/test-fast.sh
+
 lock: ## Regenerate requirements.lock from .venv
 	scripts/lock.sh
 
@@ -34,4 +37,4 @@ audit: ## pip-audit the locked dependencies (needs an advisory database online; 
 bench: ## Benchmarks (see BENCHMARKS.md)
 	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/[a-z]*.py; do python $$b; done
 
-.PHONY: help setup fmt lint generate check-generated test lock audit bench
+.PHONY: help setup fmt lint generate check-generated test test-fast lock audit bench

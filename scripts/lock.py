@@ -5,6 +5,7 @@ environment markers here (Linux, CPython 3.11: the lock is for that platform), s
 that merely happen to be in the environment stay out of it.
 """
 
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -51,4 +52,4 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    print(render(), end="")
+    sys.stdout.write(render())

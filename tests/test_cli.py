@@ -24,6 +24,7 @@ FEATURE_KEYS = {
 QUICKSTART_AT = "2026-01-02T18:00:00Z"
 
 
+@pytest.mark.slow
 def test_quickstart_as_a_subprocess_on_the_embedded_default(tmp_path: Path) -> None:
     """The README's second command, in a fresh folder: SQLite is created and migrated by itself."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRIFTBOARD_")}

@@ -44,8 +44,8 @@ def test_statuses_are_enums_and_unknown_ones_are_refused() -> None:
     e = evaluation(feature("a", None, "skipped"), status="skipped")
     assert e.status is RunStatus.SKIPPED
     assert e.features[0].status is FeatureStatus.SKIPPED
-    with pytest.raises(ValueError, match="'succeded' is not a valid RunStatus"):
-        evaluation(status="succeded")
+    with pytest.raises(ValueError, match="'succeded' is not a valid RunStatus"):  # codespell:ignore
+        evaluation(status="succeded")  # codespell:ignore
     with pytest.raises(ValueError, match="'dead' is not a valid FeatureStatus"):
         feature("a", None, "dead")
 

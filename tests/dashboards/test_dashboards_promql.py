@@ -18,6 +18,8 @@ from tests.support.dashboard_history import MODELS, RANGE
 from tests.support.dashboard_support import GENERATED
 from tests.support.grafana_macros import Value, expand_promql
 
+pytestmark = pytest.mark.prometheus_stack  # promtool
+
 # Multi-value dashboards get several models (an alternation), single-value ones one model.
 VARIABLES: dict[str, dict[str, Value]] = {
     "driftboard-overview": {"model": MODELS[:2]},

@@ -111,6 +111,7 @@ def test_exactly_the_dashboard_tables_are_granted(admin: Engine) -> None:
         assert tuple(attributes) == (True, False, False, False)
 
 
+@pytest.mark.postgres
 def test_downgrade_revokes_and_upgrade_grants_again() -> None:
     url = create_pg_database("driftboard_role")
     engine = connect.make_engine(url)

@@ -29,7 +29,7 @@ BAD_SPECS = {
         "job.yaml:2:1: invalid YAML: while parsing a flow sequence: "
         "expected ',' or ']', but got '<stream end>'",
     ),
-    "unknown-field": ("model: m\ncolums: {}\n", "job.yaml:2: colums: unknown field"),
+    "unknown-field": ("model: m\ncolums: {}\n", "job.yaml:2: colums: unknown field"),  # codespell:ignore
     "missing-required": ("model: m\n", "job.yaml:1: schedule: required field is missing"),
     "bad-cron": (
         "model: m\ntimestamp_column: ts\nschedule:\n  cron: '61 * * * *'\n",

@@ -24,6 +24,8 @@ from tests.support.grafana_macros import QueryRange
 from tests.support.realstack import Stack, http_json
 from tests.support.repo import REPO
 
+pytestmark = pytest.mark.slow  # each runs `driftboard demo` as a process: a month of windows
+
 END = datetime(2026, 11, 28, tzinfo=UTC)
 STORY = generate.story_ending(END)
 FEATURES = [*generate.NUMERICAL, *generate.CATEGORICAL, "churn_probability"]
@@ -74,6 +76,7 @@ def heatmap_cells(url: str) -> list[dict[str, object]]:
     return result.dicts()
 
 
+@pytest.mark.postgres
 def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_demo: DemoRun) -> None:
     cells = heatmap_cells(pg_demo.url)
     assert len(cells) == 120 * len(FEATURES)
@@ -87,6 +90,7 @@ def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_dem
     assert sorted(ranks[f] for f in generate.DRIFTED) == ["0001", "0002", "0003"]  # worst on top
 
 
+@pytest.mark.postgres
 def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
     engine = connect.make_engine(pg_demo.url)
     query = select(FeatureResult.feature, FeatureResult.window_end).where(FeatureResult.null_share > 0.2)
@@ -98,6 +102,7 @@ def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
     assert sorted(end for _, end in burst) == [lo + timedelta(hours=6), hi]  # the two windows it covers
 
 
+@pytest.mark.postgres
 def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> None:
     engine = connect.make_engine(pg_demo.url)
     with engine.connect() as conn:
@@ -108,6 +113,7 @@ def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> Non
     assert (pg_demo.folder / "reports" / generate.MODEL / "20261128T000000Z.html").is_file()
 
 
+@pytest.mark.postgres
 def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
     pg_demo: DemoRun, alerting_stack: Stack
 ) -> None:

@@ -98,6 +98,20 @@ def test_env_example_lists_every_required_variable() -> None:
     assert all(not value for value in re.findall(r"^\w*PASSWORD=(.*)$", example, flags=re.M))
 
 
+def test_grafana_image_is_the_build_the_dashboards_are_generated_for(compose: dict[str, Any]) -> None:
+    """The dashboards' JSON follows the grafana-foundation-sdk build pinned in pyproject.toml
+    (its version is `<epoch>!<Grafana version>`): an older Grafana may not read that schema
+    version, a newer one migrates it on load. Same major.minor, any patch."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    (pin,) = [d for d in project["dependencies"] if d.startswith("grafana-foundation-sdk")]
+    sdk = re.fullmatch(r"grafana-foundation-sdk==(?:\d+!)?(\d+)\.(\d+)\.\d+", pin)
+    assert sdk, f"grafana-foundation-sdk must be pinned exactly: {pin}"
+    image = compose["services"]["grafana"]["image"]
+    grafana = re.fullmatch(r"grafana/grafana(?:-oss)?:v?(\d+)\.(\d+)\.\d+[\w.-]*", image)
+    assert grafana, f"not a pinned Grafana OSS image: {image}"
+    assert grafana.groups() == sdk.groups(), f"{image} is not Grafana {'.'.join(sdk.groups())}.x ({pin})"
+
+
 def test_grafana_is_locked_down(compose: dict[str, Any]) -> None:
     env = compose["services"]["grafana"]["environment"]
     assert env["GF_AUTH_ANONYMOUS_ENABLED"] == "false"

@@ -74,6 +74,7 @@ def test_interval_fires_stay_on_the_ticks_after_an_unaligned_first_firing() -> N
     assert trigger.get_next_fire_time(tick, late) == at("2026-03-01T12:08:00+00:00")
 
 
+@pytest.mark.slow
 def test_apscheduler_fires_a_started_job_on_the_ticks() -> None:
     """Through APScheduler itself: a job first run at once, then every 1 s on whole seconds."""
     fired: list[datetime] = []

@@ -15,6 +15,8 @@ import yaml
 from driftboard.prometheus import rules
 from tests.support.repo import REPO as ROOT
 
+pytestmark = pytest.mark.prometheus_stack  # promtool
+
 RULES_FILE = ROOT / "alerting" / "rules" / "driftboard.yml"
 UNIT_TESTS = sorted((ROOT / "alerting" / "rules" / "tests").glob("*.yml"))
 

@@ -325,7 +325,7 @@ def all_active(stack: Stack, alerts: list[tuple[str, str]]) -> list[dict[str, An
 
 @pytest.mark.parametrize("case", list(INHIBITIONS))
 def test_inhibit_rule(alerting_stack: Stack, case: str) -> None:
-    stack, models = alerting_stack, [unique(f"inh{i}") for i in range(3)]
+    stack, models = alerting_stack, [unique(f"inh{i}") for i in range(3)]  # codespell:ignore
     sources, targets, controls = (
         [(name, "" if i is None else models[i]) for name, i in group] for group in INHIBITIONS[case]
     )

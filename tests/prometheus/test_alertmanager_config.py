@@ -18,6 +18,8 @@ import yaml
 from driftboard.prometheus import rules
 from tests.support.repo import REPO as ROOT
 
+pytestmark = pytest.mark.prometheus_stack  # amtool
+
 AM_CONFIG = ROOT / "alerting" / "alertmanager.yml"
 TEMPLATES = ROOT / "alerting" / "templates" / "*.tmpl"
 SEVERITY = {

@@ -4,9 +4,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.support.repo import REPO
+
+pytestmark = pytest.mark.prometheus_stack  # promtool
 
 
 def test_promtool_accepts_the_config_with_the_repo_rules(tmp_path: Path) -> None:

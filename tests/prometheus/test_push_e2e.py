@@ -7,6 +7,8 @@ the real Pushgateway; the capture server stands in for Slack and PagerDuty.
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.alerting import (
     CLEAN_AT,
     DRIFTED_AT,
@@ -73,6 +75,7 @@ def test_spec_overrides_turn_drift_into_slack_warnings(
     assert not alerting_stack.capture.find(PAGERDUTY_PATH, pagerduty_about(model, "trigger"))
 
 
+@pytest.mark.slow
 def test_pushgateway_down_keeps_the_results_and_marks_the_run(tmp_path: Path, sqlite_url: str) -> None:
     job, _ = example_job(tmp_path)
     env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": f"http://127.0.0.1:{free_port()}"}

@@ -21,6 +21,10 @@ from tests.support.databases import migrated
 from tests.support.repo import REPO, TESTS
 from tests.support.schedproc import Cluster
 
+# Some cases use PostgreSQL (a store or source, the shared server or one of their own), chosen
+# in case.yaml at run time: the whole corpus is marked.
+pytestmark = pytest.mark.postgres
+
 CORPUS = TESTS / "reliability" / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 READONLY_ROLE = "driftboard_corpus_readonly"

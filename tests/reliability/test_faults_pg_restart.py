@@ -28,6 +28,8 @@ from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.helpers import WINDOW_END, frames, write_job
 from tests.support.schedproc import Cluster, wait_for
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # a PostgreSQL server of its own, restarted
+
 FAULT_SQL = [
     "CREATE SEQUENCE fault_source START 2",  # 2 and up: disarmed; setval(.., 1, false) arms
     "CREATE SEQUENCE fault_store START 2",

@@ -34,6 +34,8 @@ from tests.support.realstack import (
 )
 from tests.support.schedproc import Scheduler, spec_text, write_data
 
+pytestmark = [pytest.mark.slow, pytest.mark.prometheus_stack]  # a real Pushgateway, stopped and restarted
+
 MODEL = "pgw-outage"
 
 

@@ -36,6 +36,8 @@ from tests.support.schedproc import (
     write_data,
 )
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # schedulers killed in a loop, one minute
+
 KILLS = 3  # mid-run, start-up, mid-run; each costs a scheduler start-up (~8 s on 2 busy cores)
 STEP = timedelta(seconds=3)
 QUERY = "SELECT ts, x, y FROM cur_rows, pg_sleep(0.3) WHERE ts >= :window_start AND ts < :window_end"

@@ -19,6 +19,8 @@ from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.helpers import WINDOW_END, frames, write_job
 
+pytestmark = pytest.mark.postgres  # the slow source is a PostgreSQL query
+
 SLOW = "SELECT * FROM events, pg_sleep(30) WHERE ts >= :window_start AND ts < :window_end"
 REASON = "source query exceeded sql.statement_timeout (1s): canceling statement due to statement timeout"
 

@@ -29,6 +29,8 @@ from tests.support.helpers import WINDOW_END, frames, write_job
 from tests.support.realstack import PAGERDUTY_ROUTING_KEY, SLACK_PATH, Stack, http_json
 from tests.support.schedproc import REPO, Cluster, Scheduler, field, spec_text, wait_for, write_data
 
+pytestmark = pytest.mark.slow  # a scheduler process and CLI subprocesses
+
 
 def _hex(n: int) -> str:
     return uuid.uuid4().hex[:n]
@@ -107,6 +109,7 @@ def stored_messages(url: str) -> str:
     return repr(rows)
 
 
+@pytest.mark.postgres
 def test_cli_success_and_failure_paths_show_no_secret(
     cluster: Cluster,
     production_env: dict[str, str],
@@ -143,6 +146,7 @@ def test_cli_success_and_failure_paths_show_no_secret(
     assert_no_secret("the server's log", (cluster.root / "log").read_text())
 
 
+@pytest.mark.postgres
 def test_the_scheduler_shows_no_secret(
     cluster: Cluster,
     production_env: dict[str, str],

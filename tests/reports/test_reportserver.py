@@ -187,4 +187,4 @@ def test_serve_reports_command(reports: Path) -> None:
         assert connection.getresponse().read() == BODY
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # waits, and closes the stdout pipe (no ResourceWarning)

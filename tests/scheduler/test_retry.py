@@ -92,6 +92,7 @@ def test_an_unreachable_source_yields_a_retryable_evaluation(tmp_path: Path) -> 
     assert outcome.retryable, outcome.error
 
 
+@pytest.mark.postgres  # the local server refuses the login
 @pytest.mark.parametrize(
     ("user", "database", "refused"),
     [("driftboard_no_such_role", "postgres", "role"), ("postgres", "driftboard_no_such_db", "database")],

@@ -4,8 +4,12 @@ decommissioned from the real Pushgateway."""
 import signal
 from pathlib import Path
 
+import pytest
+
 from tests.support.realstack import Stack, http_json
 from tests.support.schedproc import Scheduler, free_port, spec_text, wait_for, write_data
+
+pytestmark = pytest.mark.slow  # scheduler processes
 
 
 def test_push_failures_are_counted_and_reports_served(tmp_path: Path, fresh_store: str) -> None:

@@ -50,6 +50,7 @@ def _accuracy(url: str, model: str) -> list[tuple[datetime, float, int, int]]:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_labels_are_picked_up_without_a_command(tmp_path: Path, fresh_store: str) -> None:
     data, jobs = tmp_path / "data", tmp_path / "jobs"
     _labelled_data(data)
@@ -73,6 +74,7 @@ def test_labels_are_picked_up_without_a_command(tmp_path: Path, fresh_store: str
         assert value == pytest.approx(((inside["p"] >= 0.5) == inside["t"]).mean())
 
 
+@pytest.mark.slow
 def test_a_failing_refresh_is_counted_and_the_drift_windows_go_on(tmp_path: Path, fresh_store: str) -> None:
     data, jobs = tmp_path / "data", tmp_path / "jobs"
     _labelled_data(data)

@@ -4,6 +4,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from driftboard.store import connect, schema
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.schedproc import (
@@ -16,6 +18,8 @@ from tests.support.schedproc import (
     window_key,
     write_data,
 )
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # two scheduler processes on one database
 
 MODELS = ("p", "q")
 

@@ -6,9 +6,13 @@ import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from driftboard.store import connect, schema
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.schedproc import Scheduler, runs, spec_text, wait_for, write_data
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # a scheduler process, reloaded with SIGHUP
 
 
 def test_sighup_reloads_added_removed_changed_and_broken_specs(tmp_path: Path) -> None:

@@ -30,6 +30,8 @@ from tests.support.schedproc import (
     write_data,
 )
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # scheduler processes killed and restarted
+
 SLOW_QUERY = "SELECT ts, x, y FROM cur_rows, pg_sleep(2) WHERE ts >= :window_start AND ts < :window_end"
 
 

@@ -30,6 +30,8 @@ from tests.support.schedproc import (
     write_data,
 )
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # a scheduler process on a PostgreSQL of its own
+
 CLOSED_PORT = free_port()  # nothing listens here: the source database is "down"
 UNREACHABLE = (
     f"{{sql: {{url: 'postgresql+psycopg2://postgres@127.0.0.1:{CLOSED_PORT}/gone', query: 'SELECT 1'}}}}"

@@ -119,6 +119,7 @@ def test_json_lines_parse_and_lines_without_a_run_say_so() -> None:
     assert "model=- window=- run_id=-" in plain
 
 
+@pytest.mark.slow
 def test_a_taken_port_fails_at_once_with_exit_code_2(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

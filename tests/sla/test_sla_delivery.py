@@ -62,6 +62,7 @@ def test_without_a_webhook_the_reports_are_only_written(sla_engine: Engine, tmp_
     assert all(p.stat().st_size > 0 for p in done.written)
 
 
+@pytest.mark.slow  # the dead webhook is retried with back-off: ~4 s
 def test_a_failed_post_is_logged_without_the_url_and_retried_next_time(
     sla_engine: Engine, slack: CaptureServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -77,6 +78,7 @@ def test_a_failed_post_is_logged_without_the_url_and_retried_next_time(
     assert len(list((tmp_path / "sla").glob("*.posted"))) == 1
 
 
+@pytest.mark.slow
 def test_the_scheduler_delivers_at_start(fresh_store: str, slack: CaptureServer, tmp_path: Path) -> None:
     (jobs := tmp_path / "jobs").mkdir()
     secret = tmp_path / "webhook"

@@ -112,6 +112,7 @@ def test_html_is_one_self_contained_file(sla_engine: Engine, tmp_path: Path) -> 
     assert "<script" not in html
 
 
+@pytest.mark.chromium
 def test_html_renders_in_chromium_without_console_messages(sla_engine: Engine, tmp_path: Path) -> None:
     page = tmp_path / "sla.html"
     page.write_text(report(sla_engine, tmp_path, "html"), encoding="utf-8")
@@ -122,6 +123,7 @@ def test_html_renders_in_chromium_without_console_messages(sla_engine: Engine, t
         assert png_size(png) == (width, height)
 
 
+@pytest.mark.chromium
 @pytest.mark.parametrize(
     ("head", "body", "seen"),
     [("", "<script>undefinedFunction()</script>", "undefinedFunction is not defined"),

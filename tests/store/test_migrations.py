@@ -11,7 +11,9 @@ from driftboard import alertconfig
 from driftboard.store import connect, schema
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# Marked by hand: the PostgreSQL database is asked for at run time (getfixturevalue), so
+# conftest's fixture rule cannot see it.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])])
 def empty_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
     return sqlite_url if request.param == "sqlite" else request.getfixturevalue("fresh_pg_url")
 
