@@ -33,6 +33,8 @@ def duration_of(value: object) -> timedelta:
 def _bounded(seconds: float, shown: str) -> timedelta:
     if seconds <= 0:
         raise ValueError(f"duration {shown} must be positive")
+    if seconds < 1:  # timedelta keeps microseconds: 1e-154 s would be a window of nothing
+        raise ValueError(f"duration {shown} is shorter than a second")
     if seconds > MAX_SECONDS:
         raise ValueError(f"duration {shown} is longer than 100 years")
     return timedelta(seconds=seconds)

@@ -64,7 +64,7 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
     context = getattr(exc, "context", None)
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]  # one line, never PyYAML's echo
     return f"{where}: invalid YAML: {context + ': ' if context else ''}{problem}"
 
 

@@ -9,7 +9,7 @@ from driftboard.jobs.durations import duration_of, format_duration, parse_durati
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("1h30m", 5400), (" 2d ", 172800), (90, 90), (0.5, 0.5), (timedelta(hours=1), 3600)],
+    [("1h30m", 5400), (" 2d ", 172800), (90, 90), (1.5, 1.5), (timedelta(hours=1), 3600)],
 )
 def test_text_and_seconds_are_durations(value: object, seconds: float) -> None:
     assert duration_of(value).total_seconds() == seconds
@@ -21,6 +21,7 @@ def test_text_and_seconds_are_durations(value: object, seconds: float) -> None:
         ("0s", "must be positive"),
         (0, "must be positive"),
         (-3600, "must be positive"),
+        (1.2e-154, "shorter than a second"),
         ("99999999999w", "longer than 100 years"),
         (10**12, "longer than 100 years"),
         (True, "is not a duration"),
