@@ -17,8 +17,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 class BadUrl(ValueError):
     """A database URL that cannot be used; the message completes "DRIFTBOARD_DATABASE_URL ...".
 
-    It never repeats the URL or the parser's words: `driver://user:secret/db` (no host) makes SQLAlchemy say "invalid literal for
-    int() with base 10: 'secret'", the password read as a port."""
+    It never repeats the URL or the parser's words: `driver://user:secret/db` (no host) makes
+    SQLAlchemy say "invalid literal for int() with base 10: 'secret'", the password read as a
+    port."""
 
 
 class MissingDriver(BadUrl):
@@ -73,5 +74,7 @@ def engine_url(url: str) -> URL:
         dialect.import_dbapi()
     except ImportError:
         hint = " or write postgresql:// to use psycopg2" if parsed.get_backend_name() == "postgresql" else ""
-        raise MissingDriver(f"names driver {driver!r}, which is not installed here (install it{hint})") from None
+        raise MissingDriver(
+            f"names driver {driver!r}, which is not installed here (install it{hint})"
+        ) from None
     return parsed

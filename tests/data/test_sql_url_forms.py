@@ -46,8 +46,12 @@ def test_each_form_reads_the_source(tmp_path: Path, fresh_store: str, source_url
     assert features["x"]["reference_count"] == 600
 
 
-def test_a_missing_driver_fails_the_run_in_one_line(tmp_path: Path, fresh_store: str, source_url: str) -> None:
-    env = store_env(fresh_store, tmp_path) | {"SOURCE_URL": "postgresql+psycopg://" + source_url.split("://")[1]}
+def test_a_missing_driver_fails_the_run_in_one_line(
+    tmp_path: Path, fresh_store: str, source_url: str
+) -> None:
+    env = store_env(fresh_store, tmp_path) | {
+        "SOURCE_URL": "postgresql+psycopg://" + source_url.split("://")[1]
+    }
     result = invoke(["run", str(sql_job(tmp_path)), *AT], env)
     reason = (
         "source URL in SOURCE_URL names driver 'postgresql+psycopg', which is not installed here "
