@@ -80,7 +80,8 @@ def as_document(grid: "Grid") -> dict[str, object]:
     return {
         "model": grid.model, "start": grid.start.isoformat(), "end": grid.end.isoformat(),
         "runs": [{"window_end": r.window_end.isoformat(), "status": r.status} for r in grid.runs],
-        "features": [{"feature": f, "worst": grid.worst(f), "ratios": ratios(grid, f)} for f in grid.features],
+        "features": [{"feature": f, "worst": grid.worst(f), "ratios": ratios(grid, f)}
+                     for f in grid.features],
     }  # fmt: skip
 
 
