@@ -2,8 +2,8 @@
 drift_history.py), on SQLite and PostgreSQL; firing alerts from the real Prometheus."""
 
 import uuid
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from rich.console import Console

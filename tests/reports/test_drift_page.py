@@ -17,11 +17,11 @@ from tests.support.repo import REPO
 SCREENSHOTS = REPO / "build" / "screenshots"
 END = ["--period", "1d", "--end", (T0 + 6 * H).isoformat()]
 # Per feature, worst first, the colour of each of its six runs (drift_history's ratios).
-G, Y, O, R = (GRAFANA_HEX[c] for c in ("green", "yellow", "orange", "red"))
+GREEN, YELLOW, ORANGE, RED = (GRAFANA_HEX[c] for c in ("green", "yellow", "orange", "red"))
 EXPECTED = {
-    "income": [G, G, Y, O, O, R],
-    "age": [G] * 6,
-    "plan": [G] * 6,
+    "income": [GREEN, GREEN, YELLOW, ORANGE, ORANGE, RED],
+    "age": [GREEN] * 6,
+    "plan": [GREEN] * 6,
     "zip": [NO_DATA_HEX] * 6,
 }
 
