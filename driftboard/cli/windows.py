@@ -55,9 +55,9 @@ def validate(
 
 
 def check_data(loaded: list[LoadedSpec]) -> list[str]:
-    from driftboard.data import peek
+    from driftboard.data import columncheck
 
-    return [problem for item in loaded for problem in peek.check_spec(item)]
+    return [problem for item in loaded for problem in columncheck.check_spec(item)]
 
 
 RUN_EXAMPLES = examples(
