@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         default="drifted", description="Which runs keep their Evidently HTML report (~4 MB each)."
     )
     pushgateway_url: str | None = Field(default=None, description="Push metrics here when set.")
+    prometheus_url: str | None = Field(
+        default=None, description="Prometheus to ask for firing alerts (`driftboard status`) when set."
+    )
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder of job specs.")
     drift_engine: DriftEngine = Field(
         default="fast",

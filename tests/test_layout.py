@@ -74,13 +74,19 @@ def test_no_two_modules_share_a_file_name() -> None:
     assert [name for name, count in names.items() if count > 1] == []
 
 
+# The package's face: driftboard/__init__.py re-exports the Python API (driftboard.api, shell
+# stage) lazily, from a module-level __getattr__, so that `driftboard.score(...)` works while
+# `import driftboard` (every stage does it, for __version__) imports nothing of the API.
+FACE = {("driftboard", "driftboard.api")}
+
+
 def test_no_import_points_forward_along_the_data_path() -> None:
     known = modules()
     forward = [
         f"{module} ({stage(module)}) imports {target} ({stage(target)})"
         for module, path in known.items()
         for target in sorted(imports(path, known))
-        if STAGES.index(stage(target)) > STAGES.index(stage(module))
+        if STAGES.index(stage(target)) > STAGES.index(stage(module)) and (module, target) not in FACE
     ]
     assert forward == []
 

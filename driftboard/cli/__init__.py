@@ -6,6 +6,8 @@ here, in this order, is what builds the command and orders its `--help`.
 
 # isort: off
 from driftboard.cli import windows
+from driftboard.cli import state
+from driftboard.cli import history
 from driftboard.cli import serving
 from driftboard.cli import database
 from driftboard.cli import reporting
@@ -14,7 +16,7 @@ from driftboard.cli import reporting
 from driftboard.cli.options import app
 from driftboard.cli.serving import serve_reports
 
-__all__ = ["app", "database", "main", "reporting", "serve_reports", "serving", "windows"]
+__all__ = ["app", "database", "history", "main", "reporting", "serve_reports", "serving", "state", "windows"]
 
 
 def main() -> None:

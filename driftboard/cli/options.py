@@ -1,23 +1,84 @@
-"""What every command shares: the Typer app, errors with exit codes, times, specs."""
+"""What every command shares: the Typer app and its help, errors with exit codes, times, specs."""
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
+import typer.core
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from rich.console import Console
 
+from driftboard import __version__
 from driftboard.jobs.load import LoadedSpec, SpecError, load_specs
 from driftboard.settings import Settings, get_settings
 
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    help="The `driftboard` command: a thin shell over the pure functions in this package.",
-)
+HELP = """Drift monitoring for ML models in production: each window of a model's data
+is scored against its reference with Evidently's tests, stored, and pushed to
+Prometheus for alerting. `driftboard COMMAND --help` shows a command's options and examples.
+"""
+EPILOG = """First steps:
+  driftboard run jobs/example-churn.yaml --at 2026-01-02T18:00:00Z
+  driftboard status
+  driftboard history example-churn
+  driftboard report drift example-churn --out drift.html
+
+Exit codes:
+  0  done (for run: the run succeeded, drift or not)
+  1  the run or the command failed; the reason is on stderr
+  2  bad input: a spec, an option, an unknown model
+  3  the results database is unreachable, not migrated, or its URL unusable
+  4  dataset drift found (run --fail-on-drift only)
+
+Times (--at, --start, --end) are ISO 8601, e.g. 2026-01-02T18:00:00Z or
+"2026-01-02 18:00"; a time without an offset is UTC. Periods (--period) are a
+number and a unit: 12h, 7d, 30d, 4w.
+
+Environment (also read from a .env file in the working folder):
+  DRIFTBOARD_DATABASE_URL     results store; default sqlite:///driftboard.db
+  DRIFTBOARD_REPORTS_DIR      kept Evidently reports; default reports
+  DRIFTBOARD_JOBS_DIR         specs for validate, scheduler; default jobs
+  DRIFTBOARD_PUSHGATEWAY_URL  push each run's metrics there; default none
+  DRIFTBOARD_PROMETHEUS_URL   `status` shows its firing alerts; default none
+Every setting: README.md, Configuration.
+"""
+TIME_HELP = "ISO 8601, e.g. 2026-01-02T18:00:00Z; no offset means UTC"
+PERIOD_HELP = "how far back from the end, e.g. 7d, 30d, 12h, 4w"
+
+
+def examples(*commands: str, exits: str = "Exit codes: driftboard --help.") -> str:
+    """A command's epilog: its examples, then its exit codes. Typer dedents an epilog by the
+    indent its lines share; the exit-code line has none, which keeps the examples indented."""
+    return "Examples:\n" + "".join(f"  {c}\n" for c in commands) + f"\n{exits}\n"
+
+
+def _no_type_tag(param: Any, ctx: Any) -> str | None:
+    """An option's METAVAR where one is set, never Typer's `<str>`/`<bool>` type tags."""
+    return param.metavar if isinstance(param, typer.core.TyperOption) else None
+
+
+# Typer prints every parameter's Python type in its help ("<bool>", "<path>"): developer talk.
+typer.core.TyperOption.display_type_rich = _no_type_tag  # type: ignore[method-assign,assignment]
+typer.core.TyperArgument.display_type_rich = _no_type_tag  # type: ignore[method-assign,assignment]
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=HELP, epilog=EPILOG)
 err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"driftboard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """The top-level options; each command has its own."""
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -1,11 +1,12 @@
 """Output for people: SLA reports, the Grafana dashboards, the demo."""
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from driftboard.cli.options import app, err, fail, load_settings, parse_at
+from driftboard.cli.options import PERIOD_HELP, TIME_HELP, app, err, examples, fail, load_settings, parse_at
 from driftboard.errors import StoreError
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
@@ -57,6 +58,56 @@ def sla_report(request: "Request") -> str:
         fail(str(exc), 2)
     finally:
         engine.dispose()
+
+
+@report_app.command(
+    "drift",
+    epilog=examples(
+        "driftboard report drift example-churn --end 2026-01-03 --out drift.html",
+        "driftboard report drift churn --period 7d --out churn.html --reports-url http://localhost:8090/reports",
+        exits="Exit codes: 0 written; 2 unknown model or bad option; 3 results database unusable.",
+    ),
+)
+def report_drift(
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="Model name, as in its spec.")],
+    period: Annotated[str, typer.Option(metavar="PERIOD", help=f"{PERIOD_HELP.capitalize()}.")] = "30d",
+    end: Annotated[
+        str | None, typer.Option(metavar="TIME", help=f"End of the period ({TIME_HELP}). Default: now.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write the page here. Default: standard output.")
+    ] = None,
+    reports_url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Link Evidently reports under this URL (e.g. `driftboard serve-reports`'s). "
+            "Default: relative paths from the page to DRIFTBOARD_REPORTS_DIR.",
+        ),
+    ] = None,
+) -> None:
+    """One model's drift as a self-contained HTML page: heatmap, per-feature sparklines of score
+    against threshold, data-quality flags and links to the kept Evidently reports."""
+    from driftboard.cli.history import load_grid
+    from driftboard.reports import driftpage
+
+    base = reports_url or relative_base(load_settings().reports_dir, out)
+    html = driftpage.render(load_grid(model, period, end), base)
+    if out is None:
+        typer.echo(html, nl=False)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}", 1)
+    err.print(f"wrote {out}", highlight=False)
+
+
+def relative_base(reports_dir: Path, out: Path | None) -> str:
+    """The reports folder as seen from the page's folder, so the links work offline."""
+    page_dir = (out.parent if out else Path()).resolve()
+    return Path(os.path.relpath(reports_dir.resolve(), page_dir)).as_posix()
 
 
 @dashboards_app.command("build")

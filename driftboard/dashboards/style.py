@@ -5,6 +5,7 @@ from typing import Any
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models import dashboard as dm
 
+from driftboard.colours import ratio_scale
 from driftboard.dashboards.common import LEVELS
 
 TIME_RANGE = "${__url_time_range}"
@@ -17,8 +18,9 @@ def thresholds(base: str, *steps: tuple[float, str]) -> db.ThresholdsConfig:
 
 
 def ratio_thresholds() -> db.ThresholdsConfig:
-    """drift_ratio ≥ 1 is drifted; from severe_drift_ratio one feature alone is critical."""
-    return thresholds("green", (0.8, "yellow"), (1.0, "orange"), (LEVELS.severe_drift_ratio, "red"))
+    """driftboard.colours' scale, which `driftboard history` and the HTML drift report share."""
+    base, *steps = ratio_scale()
+    return thresholds(base.colour, *((s.start, s.colour) for s in steps if s.start is not None))
 
 
 def share_thresholds() -> db.ThresholdsConfig:

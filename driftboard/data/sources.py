@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
-from driftboard.dburl import BadUrl, parse_url
+from driftboard.dburl import BadUrl, engine_url
 from driftboard.errors import DataError, SourceUnavailable, describe_db_error
 from driftboard.jobs.durations import format_duration
 from driftboard.jobs.spec import DataSource, SqlSource
@@ -72,15 +72,15 @@ def _engine(source: SqlSource) -> Engine:
     so a stuck query ends even if this process is busy; other databases get no timeout."""
     url = resolve_url(source)
     try:
-        parsed = parse_url(url)
+        parsed = engine_url(url)  # postgres:// and postgresql:// → the installed driver
     except BadUrl as exc:
         where = f"in {source.url_env}" if source.url_env else "in the spec"
-        raise DataError(f"source URL {where} is {exc}") from None
+        raise DataError(f"source URL {where} {exc}") from None
     args = {}
     if parsed.get_backend_name() == "postgresql":
         milliseconds = int(source.statement_timeout.total_seconds() * 1000)
         args["options"] = f"-c statement_timeout={milliseconds}"
-    return create_engine(url, pool_pre_ping=True, connect_args=args)
+    return create_engine(parsed, pool_pre_ping=True, connect_args=args)
 
 
 def _timed_out(exc: SQLAlchemyError) -> bool:

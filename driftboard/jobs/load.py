@@ -45,6 +45,14 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
+def line_of(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    """The line of a field in a spec file that loaded (for problems found after loading)."""
+    try:
+        return _line_of(yaml.compose(path.read_text(encoding="utf-8")), loc)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
 def _format(path: Path, node: yaml.Node | None, exc: ValidationError) -> list[str]:
     problems = []
     for err in exc.errors(include_url=False):

@@ -17,6 +17,7 @@ from wsgiref.simple_server import WSGIServer, make_server
 
 from driftboard.httpd import Router, ThreadingServer
 from driftboard.jobs.window import Window
+from driftboard.reports import listing
 from driftboard.reports.files import relative_path
 
 MOUNT = "/reports"
@@ -36,8 +37,13 @@ class ReportApp:
         if method not in ("GET", "HEAD"):
             return _reply(start_response, "405 Method Not Allowed", "read-only", [("Allow", "GET, HEAD")])
         path = _request_path(environ)
+        if path == "" and not environ.get("QUERY_STRING"):
+            return _html(start_response, method, listing.index(self.root))
         if path == "":
             return self._redirect_to_window(environ, start_response)
+        folder = self.folder(path) if path is not None and path.endswith("/") else None
+        if folder is not None:
+            return _html(start_response, method, listing.folder_index(folder))
         target = self.resolve(path) if path is not None else None
         try:
             handle = target.open("rb") if target is not None else None
@@ -66,6 +72,14 @@ class ReportApp:
             return None
         return target if target.is_file() else None
 
+    def folder(self, relative: str) -> Path | None:
+        """A folder right under the root (a model's), never a way out of it."""
+        name = relative.rstrip("/")
+        if not name or "/" in name or name in (".", "..") or "\\" in name or "\0" in name:
+            return None
+        target = (self.root / name).resolve()
+        return target if target.parent == self.root and target.is_dir() else None
+
     def _redirect_to_window(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """`?model=M&window_end=<epoch ms>` → that run's report: a heatmap cell knows only its time."""
         query = parse_qs(environ.get("QUERY_STRING", ""))
@@ -83,6 +97,12 @@ class ReportApp:
 
 
 _COMMON_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-cache")]
+
+
+def _html(start_response: StartResponse, method: str, body: bytes) -> list[bytes]:
+    headers = [("Content-Type", TYPES[".html"]), ("Content-Length", str(len(body))), *_COMMON_HEADERS]
+    start_response("200 OK", headers)
+    return [] if method == "HEAD" else [body]
 
 
 def _request_path(environ: dict[str, Any]) -> str | None:

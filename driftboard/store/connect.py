@@ -9,14 +9,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from driftboard.dburl import BadUrl, parse_url
+from driftboard.dburl import BadUrl, engine_url
 from driftboard.errors import StoreError, describe_db_error
 from driftboard.settings import Settings
 from driftboard.store import schema
 
 
 def make_engine(url: str) -> Engine:
-    parsed = parse_url(url)
+    parsed = engine_url(url)  # postgres:// and postgresql:// → the installed driver
     engine = create_engine(parsed, pool_pre_ping=True)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -36,7 +36,7 @@ def settings_engine(settings: Settings) -> Engine:
     try:
         return make_engine(settings.database_url.get_secret_value())
     except BadUrl as exc:
-        raise StoreError(f"DRIFTBOARD_DATABASE_URL is {exc}") from None
+        raise StoreError(f"DRIFTBOARD_DATABASE_URL {exc}") from None
 
 
 def open_store(settings: Settings) -> Engine:
@@ -77,8 +77,9 @@ class Probe:
     """
 
     def __init__(self, url: str) -> None:
-        timeout = {"connect_timeout": 3} if parse_url(url).get_backend_name() == "postgresql" else {}
-        self.engine = create_engine(parse_url(url), poolclass=NullPool, connect_args=timeout)
+        parsed = engine_url(url)
+        timeout = {"connect_timeout": 3} if parsed.get_backend_name() == "postgresql" else {}
+        self.engine = create_engine(parsed, poolclass=NullPool, connect_args=timeout)
 
     def check(self) -> str:
         """ "ok", or the driver's reason (never the URL)."""

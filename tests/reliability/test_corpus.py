@@ -109,7 +109,9 @@ def _store_is_empty(url: str, request: pytest.FixtureRequest) -> bool:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         return not path.exists() or _no_tables(url) or counts(url) == (0, 0)
-    return url.startswith("postgresql+psycopg2://driftboard:") or counts(url) == (0, 0)
+    # A malformed URL, or one naming a driver not installed, opens no database to look into.
+    unopenable = ("postgresql+psycopg2://driftboard:", "postgresql+psycopg://")
+    return url.startswith(unopenable) or counts(url) == (0, 0)
 
 
 def _no_tables(url: str) -> bool:

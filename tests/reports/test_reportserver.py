@@ -4,6 +4,7 @@ import http.client
 import inspect
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -185,6 +186,30 @@ def test_serve_reports_command(reports: Path) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", f"/reports/{REPORT}")
         assert connection.getresponse().read() == BODY
+        printed = line.split(" at ", 1)[1].strip()  # the address it prints answers: the index
+        connection.request("GET", printed.split(str(port), 1)[1])
+        response = connection.getresponse()
+        assert (response.status, b'<a href="churn/">churn</a> (2 reports)' in response.read()) == (200, True)
     finally:
         process.terminate()
         process.communicate(timeout=10)  # waits, and closes the stdout pipe (no ResourceWarning)
+
+
+def test_index_lists_the_model_folders(reports: Path) -> None:
+    status, headers, body = call(ReportApp(reports), "/")
+    assert (status, headers["Content-Type"]) == ("200 OK", "text/html; charset=utf-8")
+    assert b'<a href="churn/">churn</a> (2 reports)' in body
+    assert b"up/" not in body  # a folder linked from outside is not listed
+
+
+def test_a_folder_lists_its_reports_newest_first(reports: Path) -> None:
+    (reports / "churn" / "20260103T000000Z.html").write_text("newer")
+    status, _, body = call(ReportApp(reports), "/churn/")
+    assert status == "200 OK"
+    links = re.findall(rb'<a href="([^"]+)">', body)
+    assert links == [b"latest.html", b"20260103T000000Z.html", b"20260102T180000Z.html"]
+
+
+@pytest.mark.parametrize("path", ["/up/", "/../", "/churn/../../", "/nothing/", "/churn/x/"])
+def test_no_folder_outside_or_missing_is_listed(reports: Path, path: str) -> None:
+    assert call(ReportApp(reports), path)[0] == "404 Not Found"

@@ -41,3 +41,11 @@ def png_size(png: Path) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", png
     width, height = struct.unpack(">II", data[16:24])
     return width, height
+
+
+def dump_dom(page: Path, profile: Path) -> str:
+    """The page's DOM as Chromium built it (after parsing, styles and SVG)."""
+    command = [binary(), *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.resolve().as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
