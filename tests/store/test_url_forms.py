@@ -40,7 +40,7 @@ def test_sqlite_urls_are_left_alone() -> None:
     ("url", "words"),
     [(MISSING + "u@h/db", "names driver 'postgresql+psycopg', which is not installed here"),
      ("postgresql+asyncpg://u@h/db", "names the asyncio driver 'postgresql+asyncpg'"),
-     ("postgresq://u@h/db", "names an unknown database dialect 'postgresq'")],
+     ("postgresq://u@h/db", "names an unknown database dialect 'postgresq'")],  # codespell:ignore
 )  # fmt: skip
 def test_unusable_drivers_are_named(url: str, words: str) -> None:
     with pytest.raises(MissingDriver, match=re.escape(words)):
