@@ -13,11 +13,19 @@ from driftboard.cli import database
 from driftboard.cli import reporting
 
 # isort: on
-from driftboard.cli.options import app
+from driftboard.cli.options import app, crash_log, err
 from driftboard.cli.serving import serve_reports
 
 __all__ = ["app", "database", "history", "main", "reporting", "serve_reports", "serving", "state", "windows"]
 
 
 def main() -> None:
-    app()
+    """Every command behind one guard: what no command expected is one line and exit 1 (the
+    documented "the command failed"), and its traceback goes to a file, for developers. Usage
+    errors (exit 2), typer.Exit and Ctrl-C are click's, handled before they reach here."""
+    try:
+        app()
+    except Exception as exc:
+        line = f"unexpected {type(exc).__name__}: {exc} (traceback in {crash_log(exc)})"
+        err.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True, markup=True)
+        raise SystemExit(1) from None

@@ -1,5 +1,8 @@
 """What every command shares: the Typer app and its help, errors with exit codes, times, specs."""
 
+import os
+import tempfile
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -62,7 +65,10 @@ def _no_type_tag(param: Any, ctx: Any) -> str | None:
 typer.core.TyperOption.display_type_rich = _no_type_tag  # type: ignore[method-assign,assignment]
 typer.core.TyperArgument.display_type_rich = _no_type_tag  # type: ignore[method-assign,assignment]
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=HELP, epilog=EPILOG)
+# No pretty tracebacks: cli.main prints what went wrong in one line (and keeps the traceback).
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help=HELP, epilog=EPILOG, pretty_exceptions_enable=False
+)
 err = Console(stderr=True)
 
 
@@ -123,3 +129,13 @@ def specs_or_exit(paths: list[Path]) -> list[LoadedSpec]:
         for problem in exc.problems:
             err.print(problem, highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(2) from None
+
+
+def crash_log(exc: BaseException) -> str:
+    """Write the traceback to a new file (DRIFTBOARD_CRASH_DIR, else the temp folder) and
+    return its path: the terminal gets one line, a developer gets the whole story."""
+    folder = os.environ.get("DRIFTBOARD_CRASH_DIR") or tempfile.gettempdir()
+    handle, path = tempfile.mkstemp(prefix="driftboard-crash-", suffix=".log", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write("".join(traceback.format_exception(exc)))
+    return path

@@ -1,6 +1,7 @@
 """One window evaluated: spec and window in, an Evaluation out. No storing, printing or
 scheduling; data problems give a failed Evaluation with the reason, never an exception."""
 
+import logging
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from driftboard.jobs.window import Window
 from driftboard.reports import files
 from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, KeptReport, RunStatus
 from driftboard.settings import KeepReports, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def load_data(loaded: LoadedSpec, window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,6 +119,17 @@ def _scored(
         return replace(evaluation, status=RunStatus.FAILED, error=f"no feature could be scored: {reasons}")
     kept = result.report is not None and files.wanted(keep, evaluation.n_drifted > 0)
     return replace(evaluation, report=result.report if kept else None)  # runs that keep none never pay
+
+
+def evaluate_or_fail(loaded: LoadedSpec, window: Window, keep: KeepReports) -> Evaluation:
+    """`evaluate`, never raising: a crash (a bug, a library's own error) is a failed evaluation
+    with the reason, stored like any failure, so no later firing repeats it unseen."""
+    started = datetime.now(UTC)
+    try:
+        return evaluate(loaded, window, keep)
+    except Exception as exc:
+        log.exception("model=%s window=%s run crashed", loaded.spec.model, window)
+        return failed(loaded.spec.model, window, started, f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def failed(

@@ -17,7 +17,7 @@ from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
 from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
-from driftboard.run.evaluate import evaluate, keep_report
+from driftboard.run.evaluate import evaluate_or_fail, keep_report
 from driftboard.settings import Settings
 from driftboard.store import connect, registry, runs
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings) -> RunResult:
-    return store(engine, loaded, evaluate(loaded, window, settings.keep_reports), settings)
+    return store(engine, loaded, evaluate_or_fail(loaded, window, settings.keep_reports), settings)
 
 
 def store(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation, settings: Settings) -> RunResult:

@@ -5,7 +5,6 @@ data and store errors are re-raised as TransientError, with a message only.
 """
 
 import functools
-import logging
 import multiprocessing
 import os
 import signal
@@ -20,9 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.window import Window
-from driftboard.results import Evaluation, RunResult
+from driftboard.results import RunResult
 from driftboard.run import pipeline
-from driftboard.run.evaluate import evaluate, failed
+from driftboard.run.evaluate import evaluate_or_fail
 from driftboard.scheduler import logfmt
 from driftboard.scheduler.retry import TransientError
 from driftboard.settings import LogFormat, Settings
@@ -73,19 +72,10 @@ def engine_for(url: str) -> Engine:
     return connect.make_engine(url)
 
 
-def _evaluate(loaded: LoadedSpec, window: Window, settings: Settings) -> Evaluation:
-    started = datetime.now(UTC)
-    try:
-        return evaluate(loaded, window, settings.keep_reports)
-    except Exception as exc:  # a bug or a library failure: store it, or every firing would retry it
-        logging.getLogger(__name__).exception("run crashed")
-        return failed(loaded.spec.model, window, started, f"unexpected error: {type(exc).__name__}: {exc}")
-
-
 def _run(engine: Engine, loaded: LoadedSpec, window: Window, settings: Settings, final: bool) -> RunResult:
     """A failure worth retrying is not stored, unless this is the last attempt: the window's
     row then says why it failed, once."""
-    evaluation = _evaluate(loaded, window, settings)
+    evaluation = evaluate_or_fail(loaded, window, settings.keep_reports)
     if evaluation.retryable and not final:
         raise TransientError(evaluation.error)
     return pipeline.store(engine, loaded, evaluation, settings)

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
+from driftboard.run import evaluate as evaluate_module
 from driftboard.scheduler import worker
 from driftboard.scheduler.retry import TransientError
 from driftboard.settings import Settings
@@ -64,7 +65,7 @@ def test_a_crash_in_the_evaluation_is_stored_as_a_failed_run(
     def crash(*_args: object) -> None:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(worker, "evaluate", crash)
+    monkeypatch.setattr(evaluate_module, "evaluate", crash)
     result = worker.compute(_unreachable_source(tmp_path), WINDOW, settings, "r2", final=False)
     assert result.status == "failed"
     assert result.error == "unexpected error: ZeroDivisionError: a bug"
