@@ -8,16 +8,16 @@ import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
-from driftboard.errors import StoreError
+from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.schedule import period, window_ending
 from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
 from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
-from driftboard.run.evaluate import evaluate_or_fail, keep_report
+from driftboard.run.evaluate import evaluate_or_fail, failed, keep_report
 from driftboard.settings import Settings
 from driftboard.store import connect, registry, runs
 
@@ -32,12 +32,24 @@ def store(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation, settings: 
     """Commit, then push, then build the kept report: seconds of Evidently's HTML never delay
     the results or the alert."""
     try:
-        run_id = runs.save(engine, evaluation, registry.upserter(loaded.spec))
+        evaluation, run_id = _saved(engine, loaded, evaluation)
         delivery = publish(engine, loaded, evaluation, run_id, settings.pushgateway_url)
         report = _report(engine, evaluation, run_id, settings)
     except SQLAlchemyError as exc:
         raise StoreError(f"could not store the run: {connect.reason(exc, settings)}") from None
     return RunResult(evaluation, run_id, delivery, report)
+
+
+def _saved(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> tuple[Evaluation, int]:
+    """Store the run; when the store refuses its values (too long, a duplicate), store it as
+    failed with the reason instead: the same rows would be refused again, so retrying (as for
+    an unreachable store) would never end."""
+    try:
+        return evaluation, runs.save(engine, evaluation, registry.upserter(loaded.spec))
+    except (DataError, IntegrityError) as exc:
+        reason = f"results not stored: the store refused them: {describe_db_error(exc)}"
+        refused = failed(evaluation.model, evaluation.window, evaluation.started_at, reason)
+        return refused, runs.save(engine, refused, registry.upserter(loaded.spec))
 
 
 def publish(
