@@ -147,7 +147,11 @@ def _retain(engine: Engine, cutoff: datetime) -> None:
 
 
 def _waiting_on_a_lock(engine: Engine) -> bool:
-    query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+    # This test's database only: the server is shared with other tests, and their locks.
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND datname = current_database() AND pid <> pg_backend_pid()"
+    )
     with engine.connect() as conn:
         return bool(conn.scalar(text(query)))
 

@@ -154,9 +154,10 @@ def stored_per_window(*schedulers: Scheduler, model: str) -> Counter[str]:
 
 
 def sleeping_query_in_flight(engine: Engine) -> bool:
-    """A scheduler's source query (a pg_sleep over cur_rows) is running on the server now."""
+    """A scheduler's source query (a pg_sleep over cur_rows) is running on this test's database
+    now: the server is shared, and another test may be running the same query in its own."""
     query = (
-        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND datname = current_database() "
         "AND query LIKE '%FROM cur_rows, pg_sleep%' AND pid <> pg_backend_pid()"
     )
     with engine.connect() as conn:
