@@ -1,7 +1,8 @@
 """Reference profiles on disk: one file per (reference, drift settings), memory-mapped on reuse.
 
 Layout: the numerical arrays back to back (float64), then a JSON footer describing every
-column, then the footer's length and a magic tag. Writers stream into a private temporary
+column (and, under "reference", what the run's checks need of the reference: see
+data/refsummary.py), then the footer's length and a magic tag. Writers stream into a private temporary
 file and `os.replace` it into place, so a reader sees a whole profile or none, and two
 processes racing on one key both end with a valid file (the last rename wins; the contents
 are equal). A file that cannot be read is treated as missing and rebuilt.
@@ -20,8 +21,8 @@ import numpy as np
 from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile
 from driftboard.jobs.spec import Drift
 
-FORMAT = "driftboard-profile-1"
-MAGIC = b"DBPROF01"
+FORMAT = "driftboard-profile-2"
+MAGIC = b"DBPROF02"
 TAIL = 16  # footer length (8 bytes, little endian) + MAGIC
 
 
@@ -48,14 +49,16 @@ def _num_meta(p: NumProfile, offsets: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def write(path: Path, entries: Iterable[tuple[str, Profile]]) -> None:
+def write(
+    path: Path, entries: Iterable[tuple[str, Profile]], reference: dict[str, Any] | None = None
+) -> None:
     """Stream every entry to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            footer = {name: _write_entry(out, p) for name, p in entries}
-            blob = json.dumps(footer).encode()
+            columns = {name: _write_entry(out, p) for name, p in entries}
+            blob = json.dumps({"columns": columns, "reference": reference}).encode()
             out.write(blob + len(blob).to_bytes(8, "little") + MAGIC)
             out.flush()
             os.fsync(out.fileno())  # the rename must never publish unwritten data
@@ -79,12 +82,22 @@ def _write_entry(out: BinaryIO, p: Profile) -> dict[str, Any]:
 def read(path: Path) -> dict[str, Profile]:
     """Every column of a profile file, numerical arrays memory-mapped; {} if absent or unreadable."""
     try:
-        return _read(path)
+        footer, data = _read(path)
+        return {name: _entry(meta, data) for name, meta in footer["columns"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
-def _read(path: Path) -> dict[str, Profile]:
+def read_reference(path: Path) -> dict[str, Any] | None:
+    """The reference summary stored with the profiles; None if absent or unreadable."""
+    try:
+        found = _read(path)[0]["reference"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _read(path: Path) -> tuple[dict[str, Any], np.ndarray]:
     with path.open("rb") as f:
         size = f.seek(0, os.SEEK_END)
         f.seek(size - TAIL)
@@ -96,7 +109,7 @@ def _read(path: Path) -> dict[str, Profile]:
         footer = json.loads(f.read(length))
     floats = (size - TAIL - length) // 8
     data = np.memmap(path, dtype=np.float64, mode="r", shape=(floats,)) if floats else np.empty(0)
-    return {name: _entry(meta, data) for name, meta in footer.items()}
+    return footer, data
 
 
 def _entry(meta: dict[str, Any], data: np.ndarray) -> Profile:

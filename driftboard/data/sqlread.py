@@ -1,0 +1,103 @@
+"""PostgreSQL sources straight into Arrow through ADBC's PostgreSQL driver: libpq's binary
+results become Arrow batches in C, so no row ever becomes a Python tuple.
+
+The batches are counted as they arrive: a result larger than the memory limit stops the read
+there, before it is loaded whole. Errors keep libpq's own words, classified as the SQLAlchemy
+path classifies them (sources.py): a refused login or a bad query is permanent, a server that
+cannot be reached is worth retrying.
+"""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+import pyarrow as pa
+from sqlalchemy import URL, text
+from sqlalchemy.dialects import postgresql
+
+from driftboard.data.size import human
+from driftboard.errors import DataError, SourceUnavailable
+from driftboard.jobs.durations import format_duration
+
+LOGIN_REFUSED = (
+    "authentication failed",
+    "no pg_hba.conf entry",
+    "no password supplied",
+    "does not exist",  # role "x" / database "x" does not exist
+)
+
+
+def libpq_uri(url: URL, timeout: timedelta) -> str:
+    """libpq's own URI for the SQLAlchemy URL; the statement timeout as the session's option."""
+    milliseconds = int(timeout.total_seconds() * 1000)
+    query = {k: v for k, v in url.query.items() if k != "options"}
+    base = url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
+    option = quote(f"-c statement_timeout={milliseconds}", safe="")  # libpq reads %20, not +
+    return f"{base}{'&' if query else '?'}options={option}"
+
+
+def positional(query: str) -> tuple[str, list[str]]:
+    """`:name` parameters as PostgreSQL's `$1`, `$2`, and the names in that order."""
+    dialect = postgresql.dialect(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
+    compiled = text(query).compile(dialect=dialect)
+    return str(compiled), list(compiled.positiontup or [])
+
+
+def read(
+    url: URL, query: str, bounds: Mapping[str, Any], timeout: timedelta, limit: int, label: str
+) -> pa.Table:
+    import adbc_driver_manager
+    import adbc_driver_postgresql.dbapi as adbc
+
+    sql, names = positional(query)
+    try:
+        with adbc.connect(libpq_uri(url, timeout)) as conn, conn.cursor() as cur:
+            cur.execute(sql, parameters=tuple(bounds[n] for n in names) or None)
+            return _gather(cur.fetch_record_batch(), limit, label)
+    except adbc_driver_manager.Error as exc:
+        raise classify(exc, timeout) from None
+
+
+def _gather(reader: pa.RecordBatchReader, limit: int, label: str) -> pa.Table:
+    batches: list[pa.RecordBatch] = []
+    size = 0
+    for batch in reader:
+        size += batch.nbytes
+        if limit and size > limit:
+            raise DataError(
+                f"{label}: the query's result passed DRIFTBOARD_MAX_WINDOW_BYTES ({human(limit)}) after "
+                f"{sum(b.num_rows for b in batches) + batch.num_rows:,} rows; the read was stopped there"
+            )
+        batches.append(batch)
+    return pa.Table.from_batches(batches, reader.schema)
+
+
+def _words(message: str) -> str:
+    """libpq's message without ADBC's prefix: the server's ERROR text, or the connect failure."""
+    if "ERROR:  " in message:
+        return message.split("ERROR:  ", 1)[1].splitlines()[0].strip()
+    if "Failed to connect: " in message:
+        return message.split("Failed to connect: ", 1)[1].splitlines()[0].strip()
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+def classify(exc: Exception, timeout: timedelta) -> DataError:
+    message, state = str(exc), getattr(exc, "sqlstate", None) or ""
+    reason = _words(message)
+    if state == "57014" and "statement timeout" in message:
+        return DataError(
+            f"source query exceeded sql.statement_timeout ({format_duration(timeout)}): {reason}"
+        )
+    if "Failed to connect" in message:
+        if any(words in reason for words in LOGIN_REFUSED):
+            return DataError(f"source database refused the login: {reason}")
+        return SourceUnavailable(f"source database unavailable: {reason}")
+    if (
+        state.startswith("08")
+        or state in ("57P01", "57P02", "57P03")
+        or "server closed the connection" in message
+    ):
+        return SourceUnavailable(f"source database unavailable: {reason}")
+    return DataError(f"source query failed: {reason}")
