@@ -58,9 +58,9 @@ class Side:
     def finite_or_nan(self) -> np.ndarray:
         return np.asarray(self.arrow().to_numpy(zero_copy_only=False), dtype=np.float64)
 
-    @cached_property
     def finite(self) -> np.ndarray:
-        """The usable numbers, in the data's order."""
+        """The usable numbers, in the data's order (a copy made per use, not kept: fifty of them
+        held for the run would cost as much memory as the window itself)."""
         values = self.finite_or_nan()
         return np.asarray(values[np.isfinite(values)])
 
@@ -75,12 +75,18 @@ class Side:
 
 
 def numerical_facts(values: pa.ChunkedArray) -> Facts:
-    """One pass: NaN and nulls, finite count, and whether the finite values are all equal."""
-    nan = int(pc.sum(pc.is_nan(values)).as_py() or 0)
-    finite = pc.filter(values, pc.is_finite(values))
-    low, high = pc.min_max(finite).values()
-    usable = len(finite)
-    return Facts(len(values), values.null_count + nan, usable, usable > 0 and low == high)
+    """Missing values (null or NaN), usable ones, and whether those are all equal, from the
+    float64 values in place (a view of Arrow's buffer when the column has no nulls)."""
+    v = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    finite = np.isfinite(v)
+    usable = int(np.count_nonzero(finite))
+    nulls = int(np.count_nonzero(np.isnan(v))) if usable < len(v) else 0
+    if usable == 0:
+        return Facts(len(v), nulls, 0, False)
+    if usable == len(v):
+        return Facts(len(v), 0, usable, bool(v.min() == v.max()))
+    low, high = np.min(v, where=finite, initial=np.inf), np.max(v, where=finite, initial=-np.inf)
+    return Facts(len(v), nulls, usable, bool(low == high))
 
 
 def categorical_facts(side: Side, keep_categories: bool) -> Facts:

@@ -6,7 +6,9 @@ A restored side has counts but no values; if anything asks for them (Evidently's
 for a test without a native version, a kept HTML report), they are read from the source then.
 """
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -46,7 +48,9 @@ def _entry(column_type: ColumnType, checked: quality.Checked) -> dict[str, Any]:
 
 def summarize(read: Read, scored: dict[str, ColumnType]) -> tuple[Summary, dict[str, quality.Checked]]:
     """The reference just read: its checked sides (with values) and their summary."""
-    checked = {n: quality.check_side(read.table, n, t, "reference", keep=True) for n, t in scored.items()}
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # numpy and Arrow release the GIL
+        found = pool.map(lambda n: quality.check_side(read.table, n, scored[n], "reference", True), scored)
+        checked = dict(zip(scored, found, strict=True))
     columns = {n: _entry(scored[n], c) for n, c in checked.items()}
     return Summary(read.table.num_rows, read.dtypes, columns), checked
 

@@ -41,10 +41,25 @@ def _pruned(location: Location, request: Request) -> list[DataFile]:
     if request.window is None:
         return list(location.files)
     zone = request.zone or "UTC"
-    root = location.root.rstrip("/") + "/"
-    return [
-        f for f in location.files if hive.overlaps(hive.keys(f.path.removeprefix(root)), zone, request.window)
-    ]
+    return [f for f in location.files if hive.overlaps(partition_keys(location, f), zone, request.window)]
+
+
+# Column chunks read as they are decoded, not a whole row group ahead (pre_buffer): a window
+# cut from two 1M-row row groups then peaks at 1.2 GB instead of 1.7 GB (BENCHMARKS.md).
+PARQUET = ds.ParquetFileFormat(default_fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False))
+BATCH_ROWS = 65_536
+
+
+def partition_keys(location: Location, file: DataFile) -> dict[str, str]:
+    return hive.keys(file.path.removeprefix(location.root.rstrip("/") + "/"))
+
+
+def _partitioning(location: Location, files: list[DataFile]) -> ds.Partitioning | None:
+    """Hive keys as text columns, as the CSV reader adds them (`hour=05` stays "05")."""
+    names = dict.fromkeys(k for f in files for k in partition_keys(location, f))
+    if not names:
+        return None
+    return ds.partitioning(pa.schema([(k, pa.string()) for k in names]), flavor="hive")
 
 
 def _dataset(location: Location, files: list[DataFile]) -> ds.Dataset:
@@ -52,8 +67,8 @@ def _dataset(location: Location, files: list[DataFile]) -> ds.Dataset:
         return ds.dataset(
             [f.path for f in files],
             filesystem=location.filesystem,
-            format="parquet",
-            partitioning=ds.HivePartitioning.discover(),
+            format=PARQUET,
+            partitioning=_partitioning(location, files),
             partition_base_dir=location.root,
         )
     except (OSError, pa.ArrowException) as exc:
@@ -69,7 +84,10 @@ def _parquet(location: Location, files: list[DataFile], request: Request) -> Rea
     where = _filter(schema, request, dataset)
     try:
         check_size(request, parquet_bytes(dataset, columns, where), location.display)
-        table = dataset.to_table(columns=columns, filter=where)
+        table = dataset.to_table(
+            columns=columns, filter=where, batch_size=BATCH_ROWS, batch_readahead=2, fragment_readahead=1
+        )
+        pa.default_memory_pool().release_unused()  # the decoding buffers, back to the system
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"{location.display}: cannot read: {exc}") from None
     if request.window is not None and request.timestamp is not None and not _exact(schema, request):

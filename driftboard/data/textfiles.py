@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from driftboard.data import hive
 from driftboard.data.convert import frame_dtypes, from_pandas
 from driftboard.data.cut import select_window
 from driftboard.data.locate import DataFile, Location
@@ -36,6 +37,9 @@ def read(location: Location, files: list[DataFile], request: Request) -> Read:
     dtypes: dict[str, list[str]] = {}
     for file in files:
         frame = _parse(location, file, request.wanted)
+        for key, value in hive.keys(file.path.removeprefix(location.root.rstrip("/") + "/")).items():
+            if key not in frame.columns and (request.wanted is None or key in request.wanted):
+                frame[key] = pd.Series([value] * len(frame), dtype=object)  # as the Parquet reader: text
         if request.window is not None and request.timestamp is not None:
             frame = select_window(frame, request.timestamp, request.zone, request.window, request.label)
         dtypes = dtypes or frame_dtypes(frame)

@@ -4,6 +4,8 @@ once) and the current window (only its rows and the columns the spec names), bot
 Nothing here holds a pandas frame: the data stays in Arrow until a column is scored.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -65,13 +67,15 @@ def load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions, limi
             f"({spec.drift.min_reference_rows})"
         )
     prediction = spec.columns.prediction.name if spec.columns.prediction else None
-    columns = [
-        quality.combine(
-            name, "prediction" if name == prediction else "feature", kind, ref[name],
-            quality.check_side(cur.table, name, kind, "current", keep=False),
+    scored = spec.columns.scored()
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # numpy and Arrow release the GIL
+        sides = list(
+            pool.map(lambda n: quality.check_side(cur.table, n, scored[n], "current", False), scored)
         )
-        for name, kind in spec.columns.scored().items()
-    ]  # fmt: skip
+    columns = [
+        quality.combine(name, "prediction" if name == prediction else "feature", kind, ref[name], side)
+        for (name, kind), side in zip(scored.items(), sides, strict=True)
+    ]
     changes = quality.schema_changes(spec, summary.dtypes, cur.dtypes)
     return Inputs(
         key, summary.rows, cur.table.num_rows, columns, changes, summary.to_json() if fresh else None

@@ -81,4 +81,4 @@ def align(profile: CatProfile, seen: pd.Index, counts: np.ndarray) -> Counts:
 def prepare(profile: Profile, side: Side) -> Current:
     if isinstance(profile, CatProfile):
         return CatCurrent(profile, align(profile, *side.counts))
-    return NumCurrent(profile, np.sort(side.finite))
+    return NumCurrent(profile, np.sort(side.finite()))

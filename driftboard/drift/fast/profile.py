@@ -103,6 +103,6 @@ def build(series: pd.Series, column_type: str) -> Profile:
 def from_side(side: Side) -> Profile:
     """The same profile from a checked column's side, without a pandas Series."""
     if side.column_type == "numerical":
-        return numerical_finite(side.finite)
+        return numerical_finite(side.finite())
     categories, counts = side.counts
     return CatProfile(int(counts.sum()), list(categories), counts.astype(np.int64))
