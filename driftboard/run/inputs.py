@@ -20,6 +20,11 @@ from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.window import Window
 
 
+def clock() -> datetime:
+    """Now, for the SQL reference's refresh period (a function, so tests can move it)."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Inputs:
     key: str  # the reference's identity: the profile cache's key and the run's fingerprint
@@ -36,7 +41,7 @@ def _reference(
     spec = loaded.spec
     scored = spec.columns.scored()
     location = sources.where(spec.reference, loaded.base_dir)
-    key = sources.identity(spec.reference, location, datetime.now(UTC))
+    key = sources.identity(spec.reference, location, clock())
     request = Request(refsummary.LABEL, wanted=frozenset(scored), limit=limit)
     stored = scoring.stored_reference(options, key, spec.drift)
     summary = refsummary.Summary.from_json(stored) if stored else None
