@@ -16,16 +16,10 @@ import pyarrow as pa
 from sqlalchemy import URL, text
 from sqlalchemy.dialects import postgresql
 
+from driftboard.data.dbquery import login_refused
 from driftboard.data.size import human
 from driftboard.errors import DataError, SourceUnavailable
 from driftboard.jobs.durations import format_duration
-
-LOGIN_REFUSED = (
-    "authentication failed",
-    "no pg_hba.conf entry",
-    "no password supplied",
-    "does not exist",  # role "x" / database "x" does not exist
-)
 
 
 def libpq_uri(url: URL, timeout: timedelta) -> str:
@@ -70,7 +64,20 @@ def _gather(reader: pa.RecordBatchReader, limit: int, label: str) -> pa.Table:
                 f"{sum(b.num_rows for b in batches) + batch.num_rows:,} rows; the read was stopped there"
             )
         batches.append(batch)
-    return pa.Table.from_batches(batches, reader.schema)
+    return _plain(pa.Table.from_batches(batches, reader.schema))
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Types Arrow has no name for arrive as opaque extensions over text: `numeric` becomes
+    float64 (as psycopg2's Decimal became a float), anything else (uuid, json) its text."""
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if isinstance(field.type, pa.BaseExtensionType):
+            column = pa.chunked_array([c.storage for c in column.chunks], field.type.storage_type)
+            if field.metadata and field.metadata.get(b"POSTGRESQL:type") == b"numeric":
+                column = column.cast(pa.float64())
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def _words(message: str) -> str:
@@ -91,7 +98,7 @@ def classify(exc: Exception, timeout: timedelta) -> DataError:
             f"source query exceeded sql.statement_timeout ({format_duration(timeout)}): {reason}"
         )
     if "Failed to connect" in message:
-        if any(words in reason for words in LOGIN_REFUSED):
+        if login_refused(reason):
             return DataError(f"source database refused the login: {reason}")
         return SourceUnavailable(f"source database unavailable: {reason}")
     if (
