@@ -27,11 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.e2e import measure  # noqa: E402
-from benchmarks.e2e.data import END, TIMESTAMP, generate, write_spec  # noqa: E402
+from benchmarks.e2e.data import END, TIMESTAMP, write_spec  # noqa: E402
 
 PYTHON = sys.executable
 BASELINES = str(ROOT / "benchmarks" / "e2e" / "baselines.py")
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def _env(folder: Path, cache: str) -> dict[str, str]:
@@ -66,30 +65,17 @@ def parquet(folder: Path, spec: Path, repeat: int) -> dict[str, object]:
     return {"cold": cold, "reference": reference, "profile_bytes": profile, **runs}
 
 
-def _load_postgres(folder: Path) -> str:
-    """The three days in a table `events` (ADBC's bulk ingest), indexed on the timestamp."""
-    import adbc_driver_postgresql.dbapi as adbc
-    import pyarrow.parquet as pq
-
-    name = "driftboard_e2e_bench"
-    with adbc.connect(PG_ADMIN) as conn:
-        conn.adbc_connection.set_autocommit(True) if hasattr(conn, "adbc_connection") else None
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name}")
-            cur.execute(f"CREATE DATABASE {name}")
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    with adbc.connect(url) as conn:
-        with conn.cursor() as cur:
-            cur.adbc_ingest("events", pq.read_table(folder / "current.parquet"), mode="create")
-            cur.execute(f"CREATE INDEX ON events ({TIMESTAMP})")
-            cur.execute("ANALYZE events")
-        conn.commit()
-    (folder / "pg-url").write_text(url)
-    return url
+def _helper(*args: str) -> None:
+    """Data generation and loading run in processes of their own: a child forked from a large
+    parent would count the parent's pages in its peak memory."""
+    done = measure.run([PYTHON, str(ROOT / "benchmarks" / "e2e" / "data.py"), *args])
+    if done.code != 0:
+        raise RuntimeError(done.output[-2000:])
 
 
 def postgres(folder: Path, repeat: int) -> dict[str, object]:
-    url = _load_postgres(folder)
+    _helper("--postgres", str(folder))
+    url = (folder / "pg-url").read_text().strip()
     query = f"SELECT * FROM events WHERE {TIMESTAMP} >= :window_start AND {TIMESTAMP} < :window_end"
     spec = write_spec(folder, "reference.parquet", {"sql": {"url": url, "query": query}})
     runs = measure.in_turn(
@@ -101,11 +87,12 @@ def postgres(folder: Path, repeat: int) -> dict[str, object]:
 
 def evidently(folder: Path, spec: Path) -> dict[str, object]:
     report = measure.run(_baseline("evidently", folder), timeout=1800)
-    ours = measure.run(_run(spec), _env(folder, "cold-cache"))
+    cold = measure.run(_run(spec), _env(folder, "evidently-cache"))
+    ours = measure.run(_run(spec), _env(folder, "evidently-cache"))  # warm
     theirs = report.json()["scores"] if report.code == 0 else {}
     scores = {f["feature"]: f["score"] for f in json.loads(ours.output)["features"]}
     diff = max((abs(scores[n] - s) for n, s in theirs.items()), default=float("nan"))
-    return {"report": report, "ours": ours, "max_abs_diff": diff, "compared": len(theirs)}
+    return {"report": report, "cold": cold, "ours": ours, "max_abs_diff": diff, "compared": len(theirs)}
 
 
 def main() -> None:
@@ -121,7 +108,10 @@ def main() -> None:
     wanted = sorted({int(r) for r in (args.rows + "," + args.evidently_rows).split(",") if r}, reverse=True)
     for rows in wanted:
         folder = args.dir / f"rows-{rows}"
-        spec = folder / "job.yaml" if (folder / "current.parquet").exists() else generate(folder, rows)
+        shutil.rmtree(folder / "evidently-cache", ignore_errors=True)
+        if not (folder / "current.parquet").exists():
+            _helper(str(folder), str(rows))
+        spec = folder / "job.yaml"
         result: dict[str, object] = {"rows": rows, "window": str(END - timedelta(days=1)) + " .. " + str(END)}
         if str(rows) in args.rows.split(","):
             result["parquet"] = parquet(folder, spec, args.repeat)

@@ -105,3 +105,34 @@ def write_spec(folder: Path, reference: str | dict[str, object], current: str | 
     path = folder / ("job.yaml" if isinstance(current, str) else "job-sql.yaml")
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
     return path
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def load_postgres(folder: Path) -> str:
+    """The three days in a table `events` (ADBC's bulk ingest), indexed on the timestamp."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    name = "driftboard_e2e_bench"
+    with adbc.connect(PG_ADMIN, autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {name}")
+        cur.execute(f"CREATE DATABASE {name}")
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    with adbc.connect(url) as conn:
+        with conn.cursor() as cur:
+            cur.adbc_ingest("events", pq.read_table(folder / "current.parquet"), mode="create")
+            cur.execute(f"CREATE INDEX ON events ({TIMESTAMP})")
+            cur.execute("ANALYZE events")
+        conn.commit()
+    (folder / "pg-url").write_text(url)
+    return url
+
+
+if __name__ == "__main__":  # in a process of its own: the benchmark's own process stays small
+    import sys
+
+    if sys.argv[1] == "--postgres":
+        load_postgres(Path(sys.argv[2]))
+    else:
+        generate(Path(sys.argv[1]), int(sys.argv[2]))

@@ -75,18 +75,21 @@ class Side:
 
 
 def numerical_facts(values: pa.ChunkedArray) -> Facts:
-    """Missing values (null or NaN), usable ones, and whether those are all equal, from the
-    float64 values in place (a view of Arrow's buffer when the column has no nulls)."""
-    v = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
-    finite = np.isfinite(v)
-    usable = int(np.count_nonzero(finite))
-    nulls = int(np.count_nonzero(np.isnan(v))) if usable < len(v) else 0
-    if usable == 0:
-        return Facts(len(v), nulls, 0, False)
-    if usable == len(v):
-        return Facts(len(v), 0, usable, bool(v.min() == v.max()))
-    low, high = np.min(v, where=finite, initial=np.inf), np.max(v, where=finite, initial=-np.inf)
-    return Facts(len(v), nulls, usable, bool(low == high))
+    """Missing values (null or NaN), usable ones, and whether those are all equal, chunk by
+    chunk from the float64 buffers in place (views, where a chunk has no nulls: no copy of
+    the window is ever made for its checks)."""
+    length, nulls, usable, low, high = len(values), 0, 0, np.inf, -np.inf
+    for chunk in values.chunks:
+        v = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.float64)
+        finite = np.isfinite(v)
+        found = int(np.count_nonzero(finite))
+        usable += found
+        if found < len(v):
+            nulls += int(np.count_nonzero(np.isnan(v)))
+        if found:
+            low = min(low, float(np.min(v, where=finite, initial=np.inf)))
+            high = max(high, float(np.max(v, where=finite, initial=-np.inf)))
+    return Facts(length, nulls, usable, usable > 0 and low == high)
 
 
 def categorical_facts(side: Side, keep_categories: bool) -> Facts:

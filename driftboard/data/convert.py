@@ -30,7 +30,7 @@ def to_scored(values: pa.ChunkedArray, column_type: ColumnType, name: str, label
 
 
 def side(values: pa.ChunkedArray, column_type: ColumnType, keep_categories: bool) -> Side:
-    found = Side(column_type, values=pa.chunked_array([values.combine_chunks()], values.type))  # one buffer
+    found = Side(column_type, values=values)
     if column_type == "numerical":
         found.facts = numerical_facts(values)
     else:

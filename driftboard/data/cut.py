@@ -44,4 +44,4 @@ def cut_table(table: pa.Table, column: str, naive_zone: str | None, window: Wind
         return table
     stamps = to_utc(table.column(column).to_pandas(), column, naive_zone, label)
     mask = ((stamps >= window.start) & (stamps < window.end)).fillna(False).to_numpy(dtype=bool)
-    return table.filter(pa.array(mask))
+    return table if mask.all() else table.filter(pa.array(mask))  # a query bound to the window: no copy

@@ -11,10 +11,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from driftboard.data import hive, textfiles
+from driftboard.data import columnwise, hive, textfiles
 from driftboard.data.convert import pandas_dtypes
 from driftboard.data.cut import cut_table
 from driftboard.data.locate import DataFile, Location
@@ -44,10 +43,9 @@ def _pruned(location: Location, request: Request) -> list[DataFile]:
     return [f for f in location.files if hive.overlaps(partition_keys(location, f), zone, request.window)]
 
 
-# Column chunks read as they are decoded, not a whole row group ahead (pre_buffer): a window
-# cut from two 1M-row row groups then peaks at 1.2 GB instead of 1.7 GB (BENCHMARKS.md).
+# Column chunks read as they are decoded, not a whole row group ahead (pre_buffer): with the
+# column-at-a-time read (columnwise.py) memory holds one column chunk per thread.
 PARQUET = ds.ParquetFileFormat(default_fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False))
-BATCH_ROWS = 65_536
 
 
 def partition_keys(location: Location, file: DataFile) -> dict[str, str]:
@@ -81,12 +79,11 @@ def _parquet(location: Location, files: list[DataFile], request: Request) -> Rea
     dataset = _dataset(location, files)
     schema = dataset.schema
     columns = [n for n in dict.fromkeys(schema.names) if request.wanted is None or n in request.wanted]
-    where = _filter(schema, request, dataset)
+    bounds = _bounds(schema, request, dataset)
     try:
+        where = columnwise.expression(bounds) if bounds is not None else None
         check_size(request, parquet_bytes(dataset, columns, where), location.display)
-        table = dataset.to_table(
-            columns=columns, filter=where, batch_size=BATCH_ROWS, batch_readahead=2, fragment_readahead=1
-        )
+        table = columnwise.read_table(dataset, columns, bounds)
         pa.default_memory_pool().release_unused()  # the decoding buffers, back to the system
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"{location.display}: cannot read: {exc}") from None
@@ -102,8 +99,8 @@ def _exact(schema: pa.Schema, request: Request) -> bool:
     return pa.types.is_timestamp(kind) and kind.tz is not None
 
 
-def _filter(schema: pa.Schema, request: Request, dataset: ds.Dataset) -> pc.Expression | None:
-    """The window as a filter Arrow pushes into row-group statistics; wider than the window
+def _bounds(schema: pa.Schema, request: Request, dataset: ds.Dataset) -> columnwise.Bounds | None:
+    """The window as bounds Arrow pushes into row-group statistics; wider than the window
     for naive timestamps (cut exactly afterwards), none for timestamps stored as text."""
     if request.window is None or request.timestamp is None:
         return None
@@ -126,5 +123,4 @@ def _filter(schema: pa.Schema, request: Request, dataset: ds.Dataset) -> pc.Expr
         zone = ZoneInfo(request.zone)
         start = window.start.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
         end = window.end.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)
-    field = pc.field(column)
-    return (field >= pa.scalar(start).cast(kind)) & (field < pa.scalar(end).cast(kind))
+    return column, pa.scalar(start).cast(kind), pa.scalar(end).cast(kind)

@@ -8,9 +8,12 @@ processes racing on one key both end with a valid file (the last rename wins; th
 are equal). A file that cannot be read is treated as missing and rebuilt.
 """
 
+import ctypes
 import hashlib
 import json
+import mmap
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -128,3 +131,36 @@ def _entry(meta: dict[str, Any], data: np.ndarray) -> Profile:
         levels=np.asarray(meta["levels"], dtype=np.float64),
         level_counts=np.asarray(meta["level_counts"], dtype=np.int64),
     )
+
+
+MADV_DONTNEED = 4  # Linux: drop the pages from this process; they are read again if touched
+_PAGE = mmap.PAGESIZE
+
+
+def _mapped(array: np.ndarray) -> bool:
+    base: object = array
+    while base is not None:
+        if isinstance(base, np.memmap):
+            return True
+        base = getattr(base, "base", None)
+    return False
+
+
+def release(entry: Profile) -> None:
+    """Give back a scored column's profile pages: the run's resident memory then holds the
+    window plus the columns being scored, not the whole profile (BENCHMARKS.md, End to end).
+    Pages shared with a neighbouring column are simply read again if that one needs them."""
+    if not isinstance(entry, NumProfile) or sys.platform != "linux":
+        return
+    for array in (entry.values, entry.integral):
+        if array.size and _mapped(array):
+            start = array.ctypes.data - array.ctypes.data % _PAGE
+            _libc().madvise(
+                ctypes.c_void_p(start),
+                ctypes.c_size_t(array.ctypes.data + array.nbytes - start),
+                MADV_DONTNEED,
+            )
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)

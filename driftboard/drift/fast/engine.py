@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from driftboard.data.quality import Column
-from driftboard.drift.fast import choice, current, fallback, prepare
+from driftboard.drift.fast import cache, choice, current, fallback, prepare
 from driftboard.drift.fast.natives import NATIVE
 from driftboard.drift.fast.profile import Profile
 from driftboard.drift.scores import DriftResult, Score
@@ -71,8 +71,15 @@ def _score_all(
     """Categorical columns start first: hashing their strings holds the GIL, so it runs beside
     the numerical columns' numpy work (which releases it) instead of queuing up at the end."""
     first = sorted(columns, key=lambda col: col.column_type != "categorical")
-    done = {o[0]: o for o in pool.map(lambda col: score_one(col, found.get(col.name), drift), first)}
+    done = {o[0]: o for o in pool.map(lambda col: _scored(col, found.get(col.name), drift), first)}
     return [done[col.name] for col in columns]
+
+
+def _scored(col: Column, profile: Profile | None, drift: Drift) -> Outcome:
+    outcome = score_one(col, profile, drift)
+    if profile is not None:
+        cache.release(profile)  # this run reads no more of it
+    return outcome
 
 
 def score_one(col: Column, profile: Profile | None, drift: Drift) -> Outcome:
