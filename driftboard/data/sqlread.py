@@ -1,13 +1,17 @@
 """PostgreSQL sources straight into Arrow through ADBC's PostgreSQL driver: libpq's binary
 results become Arrow batches in C, so no row ever becomes a Python tuple.
 
-The batches are counted as they arrive: a result larger than the memory limit stops the read
-there, before it is loaded whole. Errors keep libpq's own words, classified as the SQLAlchemy
-path classifies them (sources.py): a refused login or a bad query is permanent, a server that
-cannot be reached is worth retrying.
+The query runs behind a server-side cursor, fetched BATCH_ROWS rows at a time: with bound
+parameters (the window's bounds) ADBC cannot use COPY, and a plain execution would hold the
+whole result in libpq before the first batch. The batches are counted as they arrive: a
+result larger than the memory limit stops the read there, before it is loaded whole.
+
+Errors keep libpq's own words, classified as the SQLAlchemy path classifies them (dbquery.py):
+a refused login or a bad query is permanent, a server that cannot be reached is worth retrying.
 """
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -44,27 +48,45 @@ def read(
     import adbc_driver_manager
     import adbc_driver_postgresql.dbapi as adbc
 
-    sql, names = positional(query)
+    sql, names = positional(query.strip().rstrip(";"))
     try:
         with adbc.connect(libpq_uri(url, timeout)) as conn, conn.cursor() as cur:
-            cur.execute(sql, parameters=tuple(bounds[n] for n in names) or None)
-            return _gather(cur.fetch_record_batch(), limit, label)
+            cur.execute(
+                f"DECLARE {CURSOR} NO SCROLL CURSOR FOR {sql}",
+                parameters=tuple(bounds[n] for n in names) or None,
+            )
+            cur.adbc_statement.set_options(**{"adbc.postgresql.use_copy": "false"})  # FETCH cannot COPY
+            return _gather(_fetched(cur), limit, label)
     except adbc_driver_manager.Error as exc:
         raise classify(exc, timeout) from None
 
 
-def _gather(reader: pa.RecordBatchReader, limit: int, label: str) -> pa.Table:
-    batches: list[pa.RecordBatch] = []
-    size = 0
-    for batch in reader:
-        size += batch.nbytes
+CURSOR = "driftboard_source"
+BATCH_ROWS = 65_536
+
+
+def _fetched(cur: Any) -> Iterator[pa.Table]:
+    """Batches until the cursor is drained; the first one even if empty (it has the schema)."""
+    while True:
+        cur.execute(f"FETCH FORWARD {BATCH_ROWS} FROM {CURSOR}")
+        found: pa.Table = cur.fetch_arrow_table()
+        yield found
+        if found.num_rows < BATCH_ROWS:
+            return
+
+
+def _gather(batches: Iterator[pa.Table], limit: int, label: str) -> pa.Table:
+    kept: list[pa.Table] = []
+    rows = size = 0
+    for batch in batches:
+        rows, size = rows + batch.num_rows, size + batch.nbytes
         if limit and size > limit:
             raise DataError(
                 f"{label}: the query's result passed DRIFTBOARD_MAX_WINDOW_BYTES ({human(limit)}) after "
-                f"{sum(b.num_rows for b in batches) + batch.num_rows:,} rows; the read was stopped there"
+                f"{rows:,} rows; the read was stopped there"
             )
-        batches.append(batch)
-    return _plain(pa.Table.from_batches(batches, reader.schema))
+        kept.append(batch)
+    return _plain(pa.concat_tables(kept))
 
 
 def _plain(table: pa.Table) -> pa.Table:
@@ -81,11 +103,13 @@ def _plain(table: pa.Table) -> pa.Table:
 
 
 def _words(message: str) -> str:
-    """libpq's message without ADBC's prefix: the server's ERROR text, or the connect failure."""
-    if "ERROR:  " in message:
-        return message.split("ERROR:  ", 1)[1].splitlines()[0].strip()
-    if "Failed to connect: " in message:
-        return message.split("Failed to connect: ", 1)[1].splitlines()[0].strip()
+    """libpq's message without ADBC's prefix: the connect failure, the server's ERROR or FATAL
+    text, or what libpq said of the query (a connection lost mid-way)."""
+    for marker in ("Failed to connect: ", "ERROR:  ", "FATAL:  "):
+        if marker in message:
+            return message.split(marker, 1)[1].splitlines()[0].strip()
+    if found := re.search(r"Failed to (?:execute|prepare) query '.*?': (.*)", message, re.DOTALL):
+        return found[1].splitlines()[0].strip()
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     return lines[0] if lines else "unknown error"
 
