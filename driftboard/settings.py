@@ -1,5 +1,6 @@
 """Process settings, read from the environment (prefix DRIFTBOARD_) or a .env file."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,12 @@ class Settings(BaseSettings):
     )
     drift_workers: int = Field(
         default=0, ge=0, description="At most this many threads score columns; 0: one per core."
+    )
+    max_window_bytes: int | None = Field(
+        default=None,
+        ge=0,
+        description="A window or reference estimated larger than this fails before loading; "
+        "unset: a quarter of the machine's memory per worker process; 0: no limit.",
     )
     report_sample_rows: int = Field(
         default=20_000,
@@ -93,6 +100,13 @@ class Settings(BaseSettings):
     sla_slack_webhook_file: Path | None = Field(
         default=None, description="A file holding that webhook URL (a compose or Kubernetes secret)."
     )
+
+    def window_limit(self) -> int:
+        """Bytes a run may load (window or reference): the setting, or the machine's share."""
+        if self.max_window_bytes is not None:
+            return self.max_window_bytes
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return total // 4 // (self.scheduler_workers or os.cpu_count() or 1)
 
     def sla_slack_webhook(self) -> str | None:
         if self.sla_slack_webhook_file is not None:

@@ -16,7 +16,7 @@ import pyarrow.fs as pafs
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from driftboard.dburl import BadUrl, engine_url
+from driftboard.data import dbquery
 from driftboard.errors import DataError, describe_db_error
 from driftboard.jobs.spec import DataSource, SqlSource
 from driftboard.jobs.window import Window
@@ -66,12 +66,7 @@ def _head_files(pattern: str, base_dir: Path) -> pd.DataFrame:
 
 
 def _head_sql(source: SqlSource, window: Window) -> pd.DataFrame:
-    from driftboard.data.sources import resolve_url
-
-    try:
-        engine = create_engine(engine_url(resolve_url(source)))
-    except BadUrl as exc:
-        raise DataError(f"source URL {exc}") from None
+    engine = create_engine(dbquery.parsed(source))  # one line naming a bad URL or missing driver
     query = text(f"SELECT * FROM ({source.query}) AS driftboard_peek LIMIT {ROWS}")
     bounds = {"window_start": window.start, "window_end": window.end}
     try:

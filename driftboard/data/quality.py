@@ -1,16 +1,26 @@
-"""Per-column checks before scoring: one bad column is recorded, never fatal to the run."""
+"""Per-column checks before scoring: one bad column is recorded, never fatal to the run.
+
+Each side of a column is converted to its scored type and counted in one pass with Arrow
+compute (columnar.Side): missing values, infinities, constants and categories come from
+those counts, never from separate pandas passes over whole frames. A reference restored from
+the cache (refsummary) brings its counts without its values.
+"""
 
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from driftboard.data import convert
+from driftboard.data.columnar import Facts, Side
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.stattests import ColumnType
 from driftboard.results import FeatureStatus
 
+LITTLE_POWER = 30  # fewer current values than this get a note
 
-@dataclass(frozen=True, eq=False)  # eq=False: pandas Series do not compare to one bool
+
+@dataclass(frozen=True, eq=False)
 class Column:
     """A scored column after its checks; `reason` of an ok column carries its notes."""
 
@@ -19,87 +29,79 @@ class Column:
     column_type: ColumnType
     status: FeatureStatus = FeatureStatus.OK
     reason: str | None = None
-    reference: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
-    current: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    ref: Side | None = field(default=None, repr=False)
+    cur: Side | None = field(default=None, repr=False)
 
     def fail(self, status: FeatureStatus, reason: str) -> "Column":
-        return replace(self, status=status, reason=reason)
+        return replace(self, status=status, reason=reason, ref=None, cur=None)
+
+    @property
+    def reference(self) -> pd.Series:
+        return self.ref.series if self.ref else pd.Series(dtype=float)
+
+    @property
+    def current(self) -> pd.Series:
+        return self.cur.series if self.cur else pd.Series(dtype=float)
 
 
-def _as_numeric(values: pd.Series, name: str, label: str) -> tuple[pd.Series, str | None]:
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(float), None
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values, f"{label} column {name!r} holds timestamps, not numbers"
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = numeric.isna() & values.notna()
-    if bad.any():
-        sample = values[bad].iloc[0]
-        return (
-            numeric,
-            f"{bad.sum()} of {len(values)} {label} values of {name!r} are not numeric (e.g. {sample!r})",
-        )
-    return numeric.astype(float), None
+@dataclass(frozen=True)
+class Checked:
+    """One side of one column as checked: its Side, or why it cannot be scored."""
+
+    side: Side | None = None
+    status: FeatureStatus | None = None
+    problem: str | None = None
 
 
-def _as_category(values: pd.Series) -> pd.Series:
-    """Strings, so that 1, 1.0 and '1' are one category on both sides (Evidently would split them)."""
-    if pd.api.types.is_float_dtype(values):
-        finite = values.dropna()
-        if len(finite) and (finite == np.round(finite)).all():
-            values = values.astype("Int64")
-    return values.astype("string").astype(object).where(values.notna(), None)
+def check_side(table: pa.Table, name: str, column_type: ColumnType, label: str, keep: bool) -> Checked:
+    """`keep`: remember the categories (a reference side, for the unseen share)."""
+    at = [i for i, n in enumerate(table.column_names) if n == name]
+    if not at:
+        return Checked(status=FeatureStatus.SKIPPED, problem=f"missing from {label} data")
+    if len(at) > 1:
+        return Checked(status=FeatureStatus.SKIPPED, problem=f"appears {len(at)} times in {label} data")
+    converted = convert.to_scored(table.column(at[0]), column_type, name, label)
+    if converted.problem:
+        return Checked(status=FeatureStatus.ERROR, problem=converted.problem)
+    return Checked(side=convert.side(converted.values, column_type, keep))
 
 
-def _pick(frame: pd.DataFrame, name: str, label: str) -> tuple[pd.Series | None, str | None]:
-    if name not in frame.columns:
-        return None, f"missing from {label} data"
-    picked = frame.loc[:, frame.columns == name]
-    if picked.shape[1] > 1:
-        return None, f"appears {picked.shape[1]} times in {label} data"
-    return picked.iloc[:, 0], None
+def combine(name: str, role: str, column_type: ColumnType, ref: Checked, cur: Checked) -> Column:
+    """The column from its two checked sides: the reference's problem first, as it is read first."""
+    col = Column(name, role, column_type)
+    for checked in (ref, cur):
+        if checked.side is None:
+            assert checked.status is not None and checked.problem is not None
+            return col.fail(checked.status, checked.problem)
+    return _check_content(replace(col, ref=ref.side, cur=cur.side))
 
 
 def check_column(
     name: str, role: str, column_type: ColumnType, ref: pd.DataFrame, cur: pd.DataFrame
 ) -> Column:
-    col = Column(name, role, column_type)
-    series = {}
-    for label, frame in (("reference", ref), ("current", cur)):
-        values, problem = _pick(frame, name, label)
-        if problem:
-            return col.fail(FeatureStatus.SKIPPED, problem)
-        assert values is not None
-        if column_type == "numerical":
-            values, problem = _as_numeric(values, name, label)
-            if problem:
-                return col.fail(FeatureStatus.ERROR, problem)
-        else:
-            values = _as_category(values)
-        series[label] = values
-    return _check_content(replace(col, reference=series["reference"], current=series["current"]))
+    """The same checks on pandas frames (for callers holding frames rather than Arrow)."""
+    sides = [check_side(convert.from_pandas(f), name, column_type, label, label == "reference")
+             for f, label in ((ref, "reference"), (cur, "current"))]  # fmt: skip
+    return combine(name, role, column_type, *sides)
 
 
-def _usable(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_float_dtype(values):
-        return values[np.isfinite(values)]
-    return values.dropna()
+def _facts(side: Side | None) -> Facts:
+    return side.facts if side else Facts()
 
 
 def _check_content(col: Column) -> Column:
-    ref, cur = _usable(col.reference), _usable(col.current)
-    if len(cur) == 0:
-        return col.fail(FeatureStatus.SKIPPED, "no non-null values in the current window")
-    if len(ref) == 0:
-        return col.fail(FeatureStatus.SKIPPED, "no non-null values in the reference data")
+    ref, cur = _facts(col.ref), _facts(col.cur)
+    if cur.usable == 0:
+        return replace(col, status=FeatureStatus.SKIPPED, reason="no non-null values in the current window")
+    if ref.usable == 0:
+        return replace(col, status=FeatureStatus.SKIPPED, reason="no non-null values in the reference data")
     notes = []
-    infinite = int(col.current.notna().sum()) - len(cur)
-    if col.column_type == "numerical" and infinite:
-        notes.append(f"{infinite} infinite values ignored")
-    if ref.nunique() == 1:
+    if col.column_type == "numerical" and cur.infinite:
+        notes.append(f"{cur.infinite} infinite values ignored")
+    if ref.constant:
         notes.append("constant in the reference")
-    if len(cur) < 30:
-        notes.append(f"only {len(cur)} current values: the test has little power")
+    if cur.usable < LITTLE_POWER:
+        notes.append(f"only {cur.usable} current values: the test has little power")
     return replace(col, reason="; ".join(notes) or None)
 
 
@@ -114,42 +116,48 @@ class ColumnQuality:
     unseen_share: float | None = None  # categorical only
 
 
+def _unseen(col: Column) -> float | None:
+    if col.column_type != "categorical" or col.cur is None or col.cur.facts.usable == 0:
+        return None
+    known = set(_facts(col.ref).categories or ())
+    names, counts = col.cur.counts
+    new = sum(int(c) for n, c in zip(names, counts, strict=True) if n not in known)
+    return new / col.cur.facts.usable
+
+
 def quality(col: Column) -> ColumnQuality:
-    if col.reference.empty and col.current.empty:
+    if col.ref is None and col.cur is None:
         return ColumnQuality()
-    ref, cur = _usable(col.reference), _usable(col.current)
-    unseen = float((~cur.isin(set(ref))).mean()) if col.column_type == "categorical" and len(cur) else None
+    ref, cur = _facts(col.ref), _facts(col.cur)
     return ColumnQuality(
-        reference_count=len(ref),
-        current_count=len(cur),
-        null_share=float(col.current.isna().mean()) if len(col.current) else None,
-        reference_null_share=float(col.reference.isna().mean()) if len(col.reference) else None,
-        unseen_share=unseen,
+        reference_count=ref.usable,
+        current_count=cur.usable,
+        null_share=cur.nulls / cur.length if cur.length else None,
+        reference_null_share=ref.nulls / ref.length if ref.length else None,
+        unseen_share=_unseen(col),
     )
 
 
-def check_columns(spec: JobSpec, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Column]:
-    prediction = spec.columns.prediction.name if spec.columns.prediction else None
-    return [
-        check_column(name, "prediction" if name == prediction else "feature", kind, ref, cur)
-        for name, kind in spec.columns.scored().items()
-    ]
+def schema_changes(
+    spec: JobSpec, ref_dtypes: dict[str, list[str]], cur_dtypes: dict[str, list[str]]
+) -> dict[str, object]:
+    """Columns the spec expects but the current data lacks, new ones, and changed dtypes.
 
-
-def schema_changes(spec: JobSpec, ref: pd.DataFrame, cur: pd.DataFrame) -> dict[str, object]:
-    """Columns the spec expects but the current data lacks, new ones, and changed dtypes."""
+    The dtypes are pandas' names for each column (a list: a name may appear twice), as
+    `convert.pandas_dtypes` gives them, whether or not the column was read.
+    """
     cols = spec.columns
     expected = set(cols.scored()) | set(cols.ignored) | {spec.timestamp_column}
     expected |= {cols.target} if cols.target else set()
     scored = list(cols.scored())
     changed = {
-        name: {"reference": str(ref[name].dtype), "current": str(cur[name].dtype)}
+        name: {"reference": ref_dtypes[name][0], "current": cur_dtypes[name][0]}
         for name in scored
-        if name in ref.columns and name in cur.columns and ref[name].ndim == cur[name].ndim == 1
-        if ref[name].dtype.kind != cur[name].dtype.kind
+        if len(ref_dtypes.get(name, [])) == 1 and len(cur_dtypes.get(name, [])) == 1
+        if convert.kind(ref_dtypes[name][0]) != convert.kind(cur_dtypes[name][0])
     }
     return {
-        "missing": [c for c in scored if c not in cur.columns],
-        "added": sorted(str(c) for c in set(cur.columns) - expected),
+        "missing": [c for c in scored if c not in cur_dtypes],
+        "added": sorted(str(c) for c in set(cur_dtypes) - expected),
         "dtype_changed": changed,
     }

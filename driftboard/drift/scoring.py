@@ -7,10 +7,12 @@ keep it. `evidently`: the report itself, run on every window (slow; the referenc
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from driftboard.data.quality import Column
 from driftboard.drift import fast
 from driftboard.drift.evidently_report import SampledReport, score_with_report
+from driftboard.drift.fast import cache, prepare
 from driftboard.drift.scores import DriftResult, ProfileUse, Score
 from driftboard.jobs.spec import Drift
 from driftboard.settings import DriftEngine, Settings
@@ -37,20 +39,29 @@ class DriftOptions:
         )
 
 
+def stored_reference(options: DriftOptions, reference_key: str, drift: Drift) -> dict[str, Any] | None:
+    """The reference summary kept with this reference's profiles, if the cache has one."""
+    if options.engine != "fast" or options.cache_dir is None:
+        return None
+    return cache.read_reference(prepare.profile_file(options.cache_dir, reference_key, drift))
+
+
 def score(
     columns: list[Column],
     drift: Drift,
     options: DriftOptions = DriftOptions(),
     reference_key: str | None = None,
     label: str = "",
+    reference: dict[str, Any] | None = None,
 ) -> DriftResult:
     """Score every checked column; one failing column leaves the others scored.
 
-    `reference_key` identifies the reference data (the run's fingerprint) for the profile cache.
+    `reference_key` identifies the reference data (the run's fingerprint) for the profile cache;
+    `reference` is a freshly read reference's summary, stored with its profiles.
     """
     if options.engine == "evidently":
         return score_with_report(columns, drift)
-    result = fast.score_columns(columns, drift, reference_key, options.cache_dir, options.workers)
+    result = fast.score_columns(columns, drift, reference_key, options.cache_dir, options.workers, reference)
     kept = [c for c in columns if c.name in result.scores]
     rows, cols = options.report_sample_rows, options.report_max_columns
     return replace(

@@ -87,13 +87,29 @@ class SqlSource(Strict):
 
 
 class DataSource(Strict):
-    path: str | None = Field(None, description="CSV or Parquet file or glob, relative to the spec.")
+    path: str | None = Field(
+        None,
+        description="CSV or Parquet file, glob or folder (hive partitions), local or s3://, gs://, az://.",
+    )
     sql: SqlSource | None = None
+    # A file reference is re-read when a file changes; a query cannot tell, so it is re-read
+    # once per period (jobs/README.md, Reference cache).
+    refresh: Duration | None = Field(None, description="reference.sql only: re-read period (default 1d).")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "DataSource":
         if (self.path is None) == (self.sql is None):
             raise ValueError("set exactly one of 'path' or 'sql'")
+        if (
+            self.path is not None
+            and "://" in self.path
+            and "@" in self.path.split("://", 1)[1].split("/", 1)[0]
+        ):
+            raise ValueError(
+                "credentials do not belong in the path: use the environment or the provider's chain"
+            )
+        if self.refresh is not None and self.sql is None:
+            raise ValueError("'refresh' applies to a SQL reference only (files are re-read when they change)")
         return self
 
 
@@ -256,6 +272,8 @@ class JobSpec(Strict):
 
     @model_validator(mode="after")
     def _tests_fit_columns(self) -> "JobSpec":
+        if self.current.refresh is not None:
+            raise ValueError("current.refresh: only the reference is cached; remove it")
         scored = self.columns.scored()
         unknown = sorted(set(self.drift.per_column) - set(scored))
         if unknown:

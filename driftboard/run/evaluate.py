@@ -6,11 +6,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
-from driftboard.data import quality, sources
-from driftboard.data.cut import select_window
-from driftboard.data.fingerprint import fingerprint
+from driftboard.data import quality
 from driftboard.drift import scoring
 from driftboard.errors import DataError, SourceUnavailable
 from driftboard.jobs.load import LoadedSpec
@@ -18,24 +14,10 @@ from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
 from driftboard.reports import files
 from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, KeptReport, RunStatus
+from driftboard.run import inputs
 from driftboard.settings import KeepReports, get_settings
 
 log = logging.getLogger(__name__)
-
-
-def load_data(loaded: LoadedSpec, window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
-    spec = loaded.spec
-    ref = sources.load(spec.reference, loaded.base_dir, None)
-    raw = sources.load(spec.current, loaded.base_dir, window)
-    cur = select_window(raw, spec.timestamp_column, spec.timestamp_timezone, window, "current data")
-    if cur.empty:
-        raise DataError("no rows in window")
-    if len(ref) < spec.drift.min_reference_rows:
-        raise DataError(
-            f"reference data has {len(ref)} rows, fewer than drift.min_reference_rows "
-            f"({spec.drift.min_reference_rows})"
-        )
-    return ref, cur
 
 
 def feature_outcome(col: quality.Column, result: scoring.DriftResult) -> FeatureOutcome:
@@ -78,40 +60,39 @@ def evaluate(
     """Compute one window. A report the run keeps is left pending on `Evaluation.report`: the
     pipeline builds it after storing and pushing, so no result or alert waits for its HTML."""
     started = datetime.now(UTC)
+    settings = get_settings()
+    options = options or scoring.DriftOptions.from_settings(settings)
     try:
-        ref, cur = load_data(loaded, window)
+        found = inputs.load(loaded, window, options, settings.window_limit())
     except DataError as exc:  # a source that may come back is worth another attempt; the rest is not
         retry = isinstance(exc, SourceUnavailable)
         return failed(loaded.spec.model, window, started, str(exc), retry, loaded.spec.drift.drift_share)
-    options = options or scoring.DriftOptions.from_settings(get_settings())
-    return _scored(loaded.spec, window, started, ref, cur, keep, options)
+    return _scored(loaded.spec, window, started, found, keep, options)
 
 
 def _scored(
     spec: JobSpec,
     window: Window,
     started: datetime,
-    ref: pd.DataFrame,
-    cur: pd.DataFrame,
+    found: inputs.Inputs,
     keep: KeepReports,
     options: scoring.DriftOptions,
 ) -> Evaluation:
-    key = fingerprint(ref, list(spec.columns.scored()))
-    columns = quality.check_columns(spec, ref, cur)
-    ok = [c for c in columns if c.status == FeatureStatus.OK]
-    result = scoring.score(ok, spec.drift, options, key, f"model={spec.model} window={window} ")
-    features = tuple(feature_outcome(c, result) for c in columns)
+    ok = [c for c in found.columns if c.status == FeatureStatus.OK]
+    label = f"model={spec.model} window={window} "
+    result = scoring.score(ok, spec.drift, options, found.key, label, found.fresh)
+    features = tuple(feature_outcome(c, result) for c in found.columns)
     evaluation = Evaluation(
         spec.model,
         window,
         RunStatus.SUCCEEDED,
         started,
         datetime.now(UTC),
-        reference_rows=len(ref),
-        current_rows=len(cur),
+        reference_rows=found.reference_rows,
+        current_rows=found.current_rows,
         drift_share_threshold=spec.drift.drift_share,
-        schema_changes=quality.schema_changes(spec, ref, cur),
-        reference_fingerprint=key,
+        schema_changes=found.schema_changes,
+        reference_fingerprint=found.key,
         features=features,
     )
     if not evaluation.scored:

@@ -7,9 +7,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
+from driftboard.data import sources
+from driftboard.jobs.load import load_spec
+from driftboard.jobs.schedule import window_ending
+from driftboard.run.evaluate import evaluate
 from tests.support.cli_helpers import counts, invoke, runs, store_env
 from tests.support.databases import create_pg_database, drop_pg_database
-from tests.support.helpers import frames, write_job
+from tests.support.helpers import WINDOW_END, frames, write_job
 
 AT = ["--at", "2026-03-01T12:00:00Z"]
 WINDOW_QUERY = "SELECT * FROM events WHERE ts >= :window_start AND ts < :window_end"
@@ -90,3 +94,20 @@ def test_unknown_query_parameter(tmp_path: Path, fresh_store: str, source_url: s
     result = invoke(["run", str(job), *AT], store_env(fresh_store, tmp_path) | {"SOURCE_URL": source_url})
     assert result.code == 1
     assert "query uses unknown parameters: :until" in result.stderr
+
+
+def test_postgresql_rows_never_become_python_tuples(
+    tmp_path: Path, source_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL goes through ADBC into Arrow: SQLAlchemy's rows (tuples) are never made."""
+
+    def no_rows(*args: object) -> None:
+        raise AssertionError("rows fetched through SQLAlchemy")
+
+    monkeypatch.setattr(sources, "_sqlalchemy", no_rows)
+    monkeypatch.setenv("SOURCE_URL", source_url)
+    loaded = load_spec(sql_job(tmp_path, WINDOW_QUERY))
+    evaluation = evaluate(loaded, window_ending(loaded.spec, WINDOW_END), "none")
+    assert evaluation.status == "succeeded", evaluation.error
+    assert evaluation.current_rows == 400  # the window's hour, of the two in the table
+    assert evaluation.reference_rows == 600

@@ -155,10 +155,14 @@ def stored_per_window(*schedulers: Scheduler, model: str) -> Counter[str]:
 
 def sleeping_query_in_flight(engine: Engine) -> bool:
     """A scheduler's source query (a pg_sleep over cur_rows) is running on this test's database
-    now: the server is shared, and another test may be running the same query in its own."""
+    now: the server is shared, and another test may be running the same query in its own.
+
+    PostgreSQL sources are read through a server-side cursor (driftboard/data/sqlread.py): the
+    query itself runs while its rows are fetched, so the active statement is the FETCH."""
     query = (
         "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND datname = current_database() "
-        "AND query LIKE '%FROM cur_rows, pg_sleep%' AND pid <> pg_backend_pid()"
+        "AND (query LIKE '%FROM cur_rows, pg_sleep%' OR query LIKE 'FETCH FORWARD % FROM driftboard_source') "
+        "AND pid <> pg_backend_pid()"
     )
     with engine.connect() as conn:
         return bool(conn.execute(text(query)).scalar_one())

@@ -1,15 +1,19 @@
 """Reference profiles on disk: one file per (reference, drift settings), memory-mapped on reuse.
 
 Layout: the numerical arrays back to back (float64), then a JSON footer describing every
-column, then the footer's length and a magic tag. Writers stream into a private temporary
+column (and, under "reference", what the run's checks need of the reference: see
+data/refsummary.py), then the footer's length and a magic tag. Writers stream into a private temporary
 file and `os.replace` it into place, so a reader sees a whole profile or none, and two
 processes racing on one key both end with a valid file (the last rename wins; the contents
 are equal). A file that cannot be read is treated as missing and rebuilt.
 """
 
+import ctypes
 import hashlib
 import json
+import mmap
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,8 +24,8 @@ import numpy as np
 from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile
 from driftboard.jobs.spec import Drift
 
-FORMAT = "driftboard-profile-1"
-MAGIC = b"DBPROF01"
+FORMAT = "driftboard-profile-2"
+MAGIC = b"DBPROF02"
 TAIL = 16  # footer length (8 bytes, little endian) + MAGIC
 
 
@@ -48,14 +52,16 @@ def _num_meta(p: NumProfile, offsets: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def write(path: Path, entries: Iterable[tuple[str, Profile]]) -> None:
+def write(
+    path: Path, entries: Iterable[tuple[str, Profile]], reference: dict[str, Any] | None = None
+) -> None:
     """Stream every entry to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            footer = {name: _write_entry(out, p) for name, p in entries}
-            blob = json.dumps(footer).encode()
+            columns = {name: _write_entry(out, p) for name, p in entries}
+            blob = json.dumps({"columns": columns, "reference": reference}).encode()
             out.write(blob + len(blob).to_bytes(8, "little") + MAGIC)
             out.flush()
             os.fsync(out.fileno())  # the rename must never publish unwritten data
@@ -79,12 +85,22 @@ def _write_entry(out: BinaryIO, p: Profile) -> dict[str, Any]:
 def read(path: Path) -> dict[str, Profile]:
     """Every column of a profile file, numerical arrays memory-mapped; {} if absent or unreadable."""
     try:
-        return _read(path)
+        footer, data = _read(path)
+        return {name: _entry(meta, data) for name, meta in footer["columns"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
-def _read(path: Path) -> dict[str, Profile]:
+def read_reference(path: Path) -> dict[str, Any] | None:
+    """The reference summary stored with the profiles; None if absent or unreadable."""
+    try:
+        found = _read(path)[0]["reference"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _read(path: Path) -> tuple[dict[str, Any], np.ndarray]:
     with path.open("rb") as f:
         size = f.seek(0, os.SEEK_END)
         f.seek(size - TAIL)
@@ -96,7 +112,7 @@ def _read(path: Path) -> dict[str, Profile]:
         footer = json.loads(f.read(length))
     floats = (size - TAIL - length) // 8
     data = np.memmap(path, dtype=np.float64, mode="r", shape=(floats,)) if floats else np.empty(0)
-    return {name: _entry(meta, data) for name, meta in footer.items()}
+    return footer, data
 
 
 def _entry(meta: dict[str, Any], data: np.ndarray) -> Profile:
@@ -115,3 +131,36 @@ def _entry(meta: dict[str, Any], data: np.ndarray) -> Profile:
         levels=np.asarray(meta["levels"], dtype=np.float64),
         level_counts=np.asarray(meta["level_counts"], dtype=np.int64),
     )
+
+
+MADV_DONTNEED = 4  # Linux: drop the pages from this process; they are read again if touched
+_PAGE = mmap.PAGESIZE
+
+
+def _mapped(array: np.ndarray) -> bool:
+    base: object = array
+    while base is not None:
+        if isinstance(base, np.memmap):
+            return True
+        base = getattr(base, "base", None)
+    return False
+
+
+def release(entry: Profile) -> None:
+    """Give back a scored column's profile pages: the run's resident memory then holds the
+    window plus the columns being scored, not the whole profile (BENCHMARKS.md, End to end).
+    Pages shared with a neighbouring column are simply read again if that one needs them."""
+    if not isinstance(entry, NumProfile) or sys.platform != "linux":
+        return
+    for array in (entry.values, entry.integral):
+        if array.size and _mapped(array):
+            start = array.ctypes.data - array.ctypes.data % _PAGE
+            _libc().madvise(
+                ctypes.c_void_p(start),
+                ctypes.c_size_t(array.ctypes.data + array.nbytes - start),
+                MADV_DONTNEED,
+            )
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)

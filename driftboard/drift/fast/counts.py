@@ -1,12 +1,13 @@
 """P-value tests on value counts: chi-square and the two-proportion Z test, as Evidently runs them."""
 
 import numpy as np
-from scipy.stats import chisquare, norm
 
 from driftboard.drift.fast.current import Counts, Current
 
 
 def chi_square(cur: Current) -> float:
+    from scipy.stats import chisquare  # imported when used: scipy.stats costs a second
+
     c = _counts(cur)
     expected = c.ref * (c.m / c.n)  # reference counts scaled to the current size
     return float(chisquare(c.cur, expected)[1])
@@ -14,6 +15,8 @@ def chi_square(cur: Current) -> float:
 
 def z_test(cur: Current) -> float:
     """Share of values other than the smallest key, reference against current, two-sided."""
+    from scipy.stats import norm
+
     c = _counts(cur)
     if len(c.keys) == 1:  # one value, the same on both sides
         return 1.0

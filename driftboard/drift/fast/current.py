@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile, runs, value_counts
+from driftboard.data.columnar import Side
+from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile, runs
 
 
 @dataclass
@@ -64,9 +65,8 @@ class CatCurrent:
 Current = NumCurrent | CatCurrent
 
 
-def align(profile: CatProfile, series: pd.Series) -> Counts:
-    """O(m) hashing of the window, then O(k) alignment on the reference categories."""
-    seen, counts = value_counts(series)
+def align(profile: CatProfile, seen: pd.Index, counts: np.ndarray) -> Counts:
+    """O(k) alignment of the window's category counts on the reference's, by hash lookup."""
     where = profile.index.get_indexer(seen)
     new = where < 0
     k = len(profile.categories)
@@ -78,8 +78,7 @@ def align(profile: CatProfile, series: pd.Series) -> Counts:
     return Counts(keys, ref, cur, profile.n, int(counts.sum()))
 
 
-def prepare(profile: Profile, series: pd.Series) -> Current:
+def prepare(profile: Profile, side: Side) -> Current:
     if isinstance(profile, CatProfile):
-        return CatCurrent(profile, align(profile, series))
-    values = series.to_numpy(dtype=np.float64)
-    return NumCurrent(profile, np.sort(values[np.isfinite(values)]))
+        return CatCurrent(profile, align(profile, *side.counts))
+    return NumCurrent(profile, np.sort(side.finite()))

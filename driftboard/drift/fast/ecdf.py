@@ -10,7 +10,6 @@ rounding (KS exactly).
 import math
 
 import numpy as np
-from scipy.stats import ks_2samp, kstwo
 
 from driftboard.drift.fast.current import NumCurrent
 
@@ -20,6 +19,8 @@ QUANTILE_CHUNK = 1 << 16  # steps per pass: fewer GIL hand-overs between the poo
 
 
 def ks(cur: NumCurrent) -> float:
+    from scipy.stats import ks_2samp, kstwo  # imported when used: scipy.stats costs a second
+
     p, c = cur.profile, cur.values
     if max(p.n, len(c)) <= EXACT_KS_MAX:
         return float(ks_2samp(p.values, c)[1])  # small samples: scipy's exact p-value, as is

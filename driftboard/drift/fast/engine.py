@@ -9,9 +9,10 @@ import os
 import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from driftboard.data.quality import Column
-from driftboard.drift.fast import choice, current, fallback, prepare
+from driftboard.drift.fast import cache, choice, current, fallback, prepare
 from driftboard.drift.fast.natives import NATIVE
 from driftboard.drift.fast.profile import Profile
 from driftboard.drift.scores import DriftResult, Score
@@ -30,14 +31,16 @@ def score_columns(
     reference_key: str | None = None,
     cache_dir: Path | None = None,
     workers: int = 0,
+    reference: dict[str, Any] | None = None,
 ) -> DriftResult:
+    """`reference`: a fresh reference summary to store with the profiles (data/refsummary.py)."""
     if not columns:
         return DriftResult({}, {})
     most = workers or os.cpu_count() or 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numpy/scipy noise on constant columns; the scores stand
         with ThreadPoolExecutor(build_threads(most, columns)) as pool:
-            found, use = prepare.profiles(columns, drift, reference_key, cache_dir, pool)
+            found, use = prepare.profiles(columns, drift, reference_key, cache_dir, pool, reference)
         with ThreadPoolExecutor(score_threads(most, columns)) as pool:
             outcomes = _score_all(pool, columns, found, drift)
     scores = {name: s for name, s, _ in outcomes if s is not None}
@@ -48,18 +51,18 @@ def score_columns(
 def build_threads(most: int, columns: list[Column]) -> int:
     """One thread for short columns: their numpy calls are too brief to let the GIL go for
     long, and two threads were slower than one below about 20,000 rows (BENCHMARKS.md)."""
-    return most if _longest(columns, "reference") >= PARALLEL_MIN_ROWS else 1
+    return most if _longest(columns, "ref") >= PARALLEL_MIN_ROWS else 1
 
 
 def score_threads(most: int, columns: list[Column]) -> int:
     """As for building, and also when the reference outgrows the CPU caches: the window's
     lookups into it then wait on memory, which two threads overlap (1.26x at 1,000 rows)."""
-    long_window = _longest(columns, "current") >= PARALLEL_MIN_ROWS
-    return most if long_window or _longest(columns, "reference") >= PARALLEL_MIN_REFERENCE else 1
+    long_window = _longest(columns, "cur") >= PARALLEL_MIN_ROWS
+    return most if long_window or _longest(columns, "ref") >= PARALLEL_MIN_REFERENCE else 1
 
 
 def _longest(columns: list[Column], side: str) -> int:
-    return max(len(getattr(col, side)) for col in columns)
+    return max((found.facts.length if (found := getattr(col, side)) else 0) for col in columns)
 
 
 def _score_all(
@@ -68,8 +71,15 @@ def _score_all(
     """Categorical columns start first: hashing their strings holds the GIL, so it runs beside
     the numerical columns' numpy work (which releases it) instead of queuing up at the end."""
     first = sorted(columns, key=lambda col: col.column_type != "categorical")
-    done = {o[0]: o for o in pool.map(lambda col: score_one(col, found.get(col.name), drift), first)}
+    done = {o[0]: o for o in pool.map(lambda col: _scored(col, found.get(col.name), drift), first)}
     return [done[col.name] for col in columns]
+
+
+def _scored(col: Column, profile: Profile | None, drift: Drift) -> Outcome:
+    outcome = score_one(col, profile, drift)
+    if profile is not None:
+        cache.release(profile)  # this run reads no more of it
+    return outcome
 
 
 def score_one(col: Column, profile: Profile | None, drift: Drift) -> Outcome:
@@ -86,9 +96,9 @@ def score_one(col: Column, profile: Profile | None, drift: Drift) -> Outcome:
 
 
 def native_score(col: Column, profile: Profile | None, method: str | None, threshold: float | None) -> Score:
-    if profile is None:
+    if profile is None or col.cur is None:
         raise ValueError("no reference profile")
-    cur = current.prepare(profile, col.current)
+    cur = current.prepare(profile, col.cur)
     chosen = choice.choose(method or choice.auto_test(col.column_type, profile.n, cur.n_values()), threshold)
     native = NATIVE.get(chosen.test.id)
     if native is None:  # no native version: Evidently's function on this column, same choice

@@ -11,6 +11,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from driftboard.data.columnar import Side
+
 LEVELS_MAX = 1000  # distinct values up to which counts are kept (keys-based tests need <= 20)
 
 
@@ -59,8 +61,13 @@ def cdf_integral(values: np.ndarray) -> np.ndarray:
 
 
 def numerical(series: pd.Series) -> NumProfile:
-    clean = finite(series)
-    values = np.sort(clean.to_numpy(dtype=np.float64))
+    return numerical_finite(finite(series).to_numpy(dtype=np.float64))
+
+
+def numerical_finite(usable: np.ndarray) -> NumProfile:
+    """From the finite values in the data's order (the order Evidently's std sums them in)."""
+    clean = pd.Series(usable, dtype=np.float64, copy=False)
+    values = np.sort(usable)
     levels, counts = runs(values)
     few = len(levels) <= LEVELS_MAX
     return NumProfile(
@@ -91,3 +98,11 @@ def categorical(series: pd.Series) -> CatProfile:
 
 def build(series: pd.Series, column_type: str) -> Profile:
     return numerical(series) if column_type == "numerical" else categorical(series)
+
+
+def from_side(side: Side) -> Profile:
+    """The same profile from a checked column's side, without a pandas Series."""
+    if side.column_type == "numerical":
+        return numerical_finite(side.finite())
+    categories, counts = side.counts
+    return CatProfile(int(counts.sum()), list(categories), counts.astype(np.int64))

@@ -1,0 +1,50 @@
+"""CSV files (plain or gzip), parsed by pandas exactly as before, then cut and kept as Arrow.
+
+CSV has no statistics to skip rows by: each file is parsed whole, only the columns asked for,
+and cut to the window before the next one is read, so memory holds the window, not the files.
+"""
+
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from driftboard.data import hive
+from driftboard.data.convert import frame_dtypes, from_pandas
+from driftboard.data.cut import select_window
+from driftboard.data.locate import DataFile, Location
+from driftboard.data.request import Read, Request
+from driftboard.data.size import check_size, file_bytes
+from driftboard.errors import DataError
+
+
+def _parse(location: Location, file: DataFile, wanted: frozenset[str] | None, **options: Any) -> pd.DataFrame:
+    usecols = None if wanted is None else (lambda name: name in wanted)
+    compression = "gzip" if file.name.endswith(".gz") else None
+    try:
+        with location.filesystem.open_input_file(file.path) as handle:
+            return pd.read_csv(handle, low_memory=False, usecols=usecols, compression=compression, **options)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{file.path}: not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DataError(f"{file.path}: cannot read: {exc}") from None
+
+
+def read(location: Location, files: list[DataFile], request: Request) -> Read:
+    check_size(request, (None, file_bytes([(f.path, f.size) for f in files])), location.display)
+    header = _parse(location, files[0], None, nrows=0)
+    tables: list[pa.Table] = []
+    dtypes: dict[str, list[str]] = {}
+    for file in files:
+        frame = _parse(location, file, request.wanted)
+        for key, value in hive.keys(file.path.removeprefix(location.root.rstrip("/") + "/")).items():
+            if key not in frame.columns and (request.wanted is None or key in request.wanted):
+                frame[key] = pd.Series([value] * len(frame), dtype=object)  # as the Parquet reader: text
+        if request.window is not None and request.timestamp is not None:
+            frame = select_window(frame, request.timestamp, request.zone, request.window, request.label)
+        dtypes = dtypes or frame_dtypes(frame)
+        tables.append(from_pandas(frame))
+    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="permissive")
+    for name in header.columns:  # columns not read still count as present
+        dtypes.setdefault(str(name), ["object"])
+    return Read(table, dtypes)
