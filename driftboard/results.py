@@ -164,3 +164,17 @@ class WindowPerformance:
     n_labeled: int
     metrics: dict[str, float]
     error: str | None = None  # the window's labels or predictions could not be used: why
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # multiclass: class → metrics
+
+    @property
+    def labelled_share(self) -> float:
+        return self.n_labeled / self.n_rows if self.n_rows else 0.0
+
+
+@dataclass(frozen=True)
+class WindowEstimate:
+    """One window's performance expected from its scores alone, before its labels land."""
+
+    window: Window
+    n_rows: int
+    metrics: dict[str, float]

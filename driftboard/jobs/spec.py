@@ -212,9 +212,11 @@ class Sla(Strict):
 
 
 Task = Literal["classification", "regression"]
-Metric = Literal["accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse", "r2"]
+# log_loss is computed and pushed too but cannot be judged: lower is better, and the SLA views
+# (migration 0005) know only mae and rmse as such.
+Metric = Literal["accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "mae", "rmse", "r2"]
 TASK_METRICS: dict[str, tuple[str, ...]] = {
-    "classification": ("accuracy", "precision", "recall", "f1", "roc_auc"),
+    "classification": ("accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc"),
     "regression": ("mae", "rmse", "r2"),
 }
 
@@ -288,8 +290,8 @@ class JobSpec(Strict):
 def _check_labels(columns: Columns, labels: Labels) -> None:
     if columns.target is None or columns.prediction is None:
         raise ValueError("labels need columns.target and columns.prediction")
-    if labels.judged_metric == "roc_auc" and columns.prediction.type != "numerical":
-        raise ValueError("roc_auc needs a numerical prediction (a score)")
+    if labels.judged_metric in ("roc_auc", "pr_auc") and columns.prediction.type != "numerical":
+        raise ValueError(f"{labels.judged_metric} needs a numerical prediction (a score)")
 
 
 def _check_choice(column: str, column_type: stattests.ColumnType, choice: "TestChoice") -> None:

@@ -5,6 +5,8 @@ Labels come from the target column of `current` (null until filled), or from a s
 recomputes every window whose labelled share reached `labels.min_labeled_share`, and replaces
 its stored metrics: labels landing later improve a window's numbers at the next refresh
 (`driftboard labels SPEC`, from cron or the scheduler), and the SLA views read the newest.
+For a binary score, every window of the lookback also gets its estimated metrics (estimate.py),
+labelled or not, stored beside the realised ones.
 """
 
 import logging
@@ -20,8 +22,9 @@ from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.schedule import ticks_between, window_ending
 from driftboard.jobs.spec import Labels
 from driftboard.jobs.window import Window
-from driftboard.results import WindowPerformance
-from driftboard.sla.performance import performance
+from driftboard.results import WindowEstimate, WindowPerformance
+from driftboard.sla import estimate
+from driftboard.sla.performance import per_class, performance
 from driftboard.store import performance_rows
 
 log = logging.getLogger(__name__)
@@ -74,19 +77,48 @@ def _require(frame: pd.DataFrame, columns: list[str], label: str) -> None:
 
 def evaluate(loaded: LoadedSpec, windows: list[Window], as_of: datetime) -> list[WindowPerformance]:
     """The windows whose labelled share reached min_labeled_share, with their metrics."""
+    return measured(loaded, windows, _rows(loaded, windows, as_of))
+
+
+def _rows(loaded: LoadedSpec, windows: list[Window], as_of: datetime) -> pd.DataFrame:
     if not windows:
-        return []
+        return pd.DataFrame(
+            {"at": pd.Series([], dtype="datetime64[ns, UTC]"), "prediction": [], "target": []}
+        )
+    return predictions(loaded, Window(min(w.start for w in windows), max(w.end for w in windows)), as_of)
+
+
+def _inside(rows: pd.DataFrame, window: Window) -> pd.DataFrame:
+    lo, hi = rows["at"].searchsorted([window.start, window.end], side="left")
+    return rows.iloc[lo:hi]
+
+
+def measured(loaded: LoadedSpec, windows: list[Window], rows: pd.DataFrame) -> list[WindowPerformance]:
     labels, prediction = settings(loaded), loaded.spec.columns.prediction
     assert prediction is not None
-    rows = predictions(loaded, Window(min(w.start for w in windows), max(w.end for w in windows)), as_of)
     results = []
     for window in windows:
-        lo, hi = rows["at"].searchsorted([window.start, window.end], side="left")
-        inside = rows.iloc[lo:hi]
+        inside = _inside(rows, window)
         labelled = inside[inside["target"].notna()]
         if len(inside) and len(labelled) >= labels.min_labeled_share * len(inside):
             results.append(_scored(window, len(inside), labelled, labels, prediction.type == "numerical"))
     return results
+
+
+def estimated(loaded: LoadedSpec, windows: list[Window], rows: pd.DataFrame) -> list[WindowEstimate]:
+    """Every window's expected metrics from its scores, labelled or not (binary scores only)."""
+    calibrated = estimate.for_spec(loaded)
+    if calibrated is None:
+        return []
+    threshold = settings(loaded).decision_threshold
+    out = []
+    for window in windows:
+        scores = _inside(rows, window)["prediction"].to_numpy(dtype=float)
+        if len(scores):
+            out.append(
+                WindowEstimate(window, len(scores), estimate.estimate(scores, calibrated(scores), threshold))
+            )
+    return out
 
 
 def _scored(
@@ -98,13 +130,25 @@ def _scored(
     except DataError as exc:
         log.warning("window=%s performance not computed: %s", window, exc)
         return WindowPerformance(window, rows, len(labelled), {}, error=str(exc))
-    return WindowPerformance(window, rows, len(labelled), metrics)
+    classes = {} if score or labels.task == "regression" else _per_class(labelled)
+    return WindowPerformance(window, rows, len(labelled), metrics, per_class=classes)
+
+
+def _per_class(labelled: pd.DataFrame) -> dict[str, dict[str, float]]:
+    truth, predicted = (
+        labelled["target"].astype(str).to_numpy(),
+        labelled["prediction"].astype(str).to_numpy(),
+    )
+    return per_class(truth, predicted)
 
 
 def refresh(engine: Engine, loaded: LoadedSpec, now: datetime | None = None) -> list[WindowPerformance]:
     """Recompute and store every window of the lookback whose labels have landed."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     ticks = ticks_between(loaded.spec, now - settings(loaded).lookback, now)
-    results = evaluate(loaded, [window_ending(loaded.spec, t) for t in ticks], now)
-    performance_rows.replace_windows(engine, loaded.spec, results, now)
+    windows = [window_ending(loaded.spec, t) for t in ticks]
+    rows = _rows(loaded, windows, now)
+    results = measured(loaded, windows, rows)
+    estimates = estimated(loaded, windows, rows)
+    performance_rows.replace_windows(engine, loaded.spec, results, now, estimates)
     return results

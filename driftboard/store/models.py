@@ -213,3 +213,36 @@ class PerformanceResult(Base):
     n_rows: Mapped[int] = mapped_column(Integer)  # predictions in the window
     n_labeled: Mapped[int] = mapped_column(Integer)  # of which have a label
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PerformanceEstimate(Base):
+    """One metric of one window estimated from its scores before labels land (migration 0011),
+    kept beside the realised PerformanceResult, never in its place."""
+
+    __tablename__ = "performance_estimates"
+    __table_args__ = (UniqueConstraint("model", "window_end", "metric"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(63))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    n_rows: Mapped[int] = mapped_column(Integer)  # scored predictions in the window
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClassPerformance(Base):
+    """One class's metric in one window of a multiclass model (migration 0011)."""
+
+    __tablename__ = "class_performance"
+    __table_args__ = (UniqueConstraint("model", "window_end", "class_label", "metric"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(63))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    class_label: Mapped[str] = mapped_column(String(255))
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
