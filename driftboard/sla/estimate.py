@@ -30,7 +30,9 @@ def for_spec(loaded: LoadedSpec) -> Callable[[np.ndarray], np.ndarray] | None:
     (logged: estimates are extra, so a reference that cannot calibrate fails no refresh)."""
     spec = loaded.spec
     prediction, target, labels = spec.columns.prediction, spec.columns.target, spec.labels
-    if labels is None or labels.task != "classification" or prediction is None or prediction.type != "numerical":
+    if labels is None or labels.task != "classification" or prediction is None:
+        return None
+    if prediction.type != "numerical":  # class labels: no score to calibrate
         return None
     assert target is not None  # validated with labels:
     try:
@@ -86,7 +88,7 @@ def _ranking(scores: np.ndarray, calibrated: np.ndarray) -> dict[str, float]:
     distinct, inverse = np.unique(-scores, return_inverse=True)  # descending score order
     tp = np.cumsum(np.bincount(inverse, weights=calibrated, minlength=len(distinct)))
     fp = np.cumsum(np.bincount(inverse, weights=1 - calibrated, minlength=len(distinct)))
-    tpr, fpr = np.concatenate([[0], tp / positives]), np.concatenate([[0], fp / negatives])
-    roc_auc = np.trapezoid(tpr, fpr)
-    average_precision = np.sum(np.diff(tpr) * tp / (tp + fp))
+    hits, alarms = np.concatenate([[0], tp / positives]), np.concatenate([[0], fp / negatives])
+    roc_auc = np.trapezoid(hits, alarms)  # true positive rate over false positive rate
+    average_precision = np.sum(np.diff(hits) * tp / (tp + fp))
     return {"roc_auc": roc_auc, "pr_auc": average_precision}

@@ -23,12 +23,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Literal names, not driftboard's: a migration must keep meaning what it meant when written.
-ESTIMATES, CLASSES, REALISED, ROLE = "performance_estimates", "class_performance", "performance_results", (
-    "driftboard_grafana"
-)
+ESTIMATES, CLASSES, REALISED = "performance_estimates", "class_performance", "performance_results"
+ROLE = "driftboard_grafana"
 UTC = sa.DateTime(timezone=True)
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-IF_ROLE = "DO $$ BEGIN IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{role}') THEN {sql}; END IF; END $$"
+IF_ROLE = (
+    "DO $$ BEGIN "
+    "IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{role}') THEN {sql}; END IF; END $$"
+)
 
 
 def _window_columns() -> list[sa.Column[object]]:
@@ -60,11 +62,17 @@ def upgrade() -> None:
         sa.Column("computed_at", UTC, nullable=False),
         sa.PrimaryKeyConstraint("id", name=f"pk_{CLASSES}"),
         sa.UniqueConstraint(
-            "model", "window_end", "class_label", "metric", name=f"uq_{CLASSES}_model_window_end_class_label_metric"
+            "model",
+            "window_end",
+            "class_label",
+            "metric",
+            name=f"uq_{CLASSES}_model_window_end_class_label_metric",
         ),
     )
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(IF_ROLE.format(role=ROLE, sql=f"GRANT SELECT ON {ESTIMATES}, {CLASSES}, {REALISED} TO {ROLE}"))
+        op.execute(
+            IF_ROLE.format(role=ROLE, sql=f"GRANT SELECT ON {ESTIMATES}, {CLASSES}, {REALISED} TO {ROLE}")
+        )
 
 
 def downgrade() -> None:

@@ -90,7 +90,9 @@ def calibrated_job(tmp_path: Path, current: pd.DataFrame) -> Path:
     return path
 
 
-def test_refresh_stores_estimates_for_every_window_beside_the_realised(tmp_path: Path, store_url: str) -> None:
+def test_refresh_stores_estimates_for_every_window_beside_the_realised(
+    tmp_path: Path, store_url: str
+) -> None:
     current = traffic({10: 1.0})  # only the window ending 10:00 is labelled
     spec = calibrated_job(tmp_path, current)
     engine = connect.make_engine(store_url)
@@ -102,7 +104,9 @@ def test_refresh_stores_estimates_for_every_window_beside_the_realised(tmp_path:
     assert {(e.window_end.hour, e.n_rows) for e in estimates} == {(10, 40), (11, 40), (12, 40)}
     assert {e.metric for e in estimates} == METRICS
     first = current.iloc[:40]
-    assert {r.metric: r.value for r in realised} == pytest.approx(performance(first["t"], first["p"], Labels(), True))
+    assert {r.metric: r.value for r in realised} == pytest.approx(
+        performance(first["t"], first["p"], Labels(), True)
+    )
 
 
 def test_no_labelled_reference_means_no_estimates_and_no_failure(
@@ -126,8 +130,8 @@ def test_a_multiclass_window_stores_its_per_class_metrics(tmp_path: Path, sqlite
     current["p"] = np.where(current["p"] > 0.5, "yes", "no")
     current["t"] = current["t"].map({1.0: "yes", 0.0: "no"})
     ref = pd.DataFrame({"x": [0.0] * 40, "y": 1.0, "c": "a", "p": "no", "t": "no"})
-    columns = {"numerical": ["x", "y"], "categorical": ["c"], "prediction": {"name": "p", "type": "categorical"},
-               "target": "t"}  # fmt: skip
+    prediction = {"name": "p", "type": "categorical"}
+    columns = {"numerical": ["x", "y"], "categorical": ["c"], "prediction": prediction, "target": "t"}
     spec = write_job(tmp_path, ref, current, columns=columns, labels={"metric": "f1"})
     engine = connect.make_engine(sqlite_url)
     from driftboard.store import schema
