@@ -179,4 +179,5 @@ class WindowEstimate:
 
     window: Window
     n_rows: int
+    n_labeled: int  # labels landed so far (any share: estimates do not wait for them)
     metrics: dict[str, float]

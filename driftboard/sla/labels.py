@@ -24,7 +24,7 @@ from driftboard.jobs.spec import Labels
 from driftboard.jobs.window import Window
 from driftboard.results import WindowEstimate, WindowPerformance
 from driftboard.sla import estimate
-from driftboard.sla.performance import per_class, performance
+from driftboard.sla.performance import numbers, per_class, performance
 from driftboard.store import performance_rows
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,15 @@ def estimated(loaded: LoadedSpec, windows: list[Window], rows: pd.DataFrame) -> 
         return []
     threshold = settings(loaded).decision_threshold
     out = []
-    for window in windows:
-        scores = _inside(rows, window)["prediction"].to_numpy(dtype=float)
-        if len(scores):
-            out.append(
-                WindowEstimate(window, len(scores), estimate.estimate(scores, calibrated(scores), threshold))
-            )
+    for window in (w for w in windows if len(_inside(rows, w))):
+        inside = _inside(rows, window)
+        try:
+            scores = numbers(inside["prediction"], "prediction")
+        except DataError as exc:  # as for its realised metrics: this window only, logged
+            log.warning("window=%s performance not estimated: %s", window, exc)
+            continue
+        expected = estimate.estimate(scores, calibrated(scores), threshold)
+        out.append(WindowEstimate(window, len(scores), int(inside["target"].notna().sum()), expected))
     return out
 
 

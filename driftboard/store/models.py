@@ -229,6 +229,7 @@ class PerformanceEstimate(Base):
     metric: Mapped[str] = mapped_column(String(16))
     value: Mapped[float] = mapped_column(Float)
     n_rows: Mapped[int] = mapped_column(Integer)  # scored predictions in the window
+    n_labeled: Mapped[int] = mapped_column(Integer)  # of which had a label by computed_at
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -33,7 +33,8 @@ def replace_windows(
             session.add_all(
                 PerformanceEstimate(
                     model=spec.model, window_start=estimate.window.start, window_end=estimate.window.end,
-                    metric=name, value=value, n_rows=estimate.n_rows, computed_at=now,
+                    metric=name, value=value, n_rows=estimate.n_rows, n_labeled=estimate.n_labeled,
+                    computed_at=now,
                 )
                 for name, value in estimate.metrics.items()
             )  # fmt: skip

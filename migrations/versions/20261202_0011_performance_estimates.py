@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("metric", sa.String(length=16), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("n_rows", sa.Integer(), nullable=False),
+        sa.Column("n_labeled", sa.Integer(), nullable=False),
         sa.Column("computed_at", UTC, nullable=False),
         sa.PrimaryKeyConstraint("id", name=f"pk_{ESTIMATES}"),
         sa.UniqueConstraint("model", "window_end", "metric", name=f"uq_{ESTIMATES}_model_window_end_metric"),

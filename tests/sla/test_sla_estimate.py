@@ -101,7 +101,11 @@ def test_refresh_stores_estimates_for_every_window_beside_the_realised(
         estimates = session.scalars(select(PerformanceEstimate)).all()
         realised = session.scalars(select(PerformanceResult)).all()
     engine.dispose()
-    assert {(e.window_end.hour, e.n_rows) for e in estimates} == {(10, 40), (11, 40), (12, 40)}
+    assert {(e.window_end.hour, e.n_rows, e.n_labeled) for e in estimates} == {
+        (10, 40, 40),
+        (11, 40, 0),
+        (12, 40, 0),
+    }
     assert {e.metric for e in estimates} == METRICS
     first = current.iloc[:40]
     assert {r.metric: r.value for r in realised} == pytest.approx(
