@@ -19,6 +19,7 @@ from tests.support.dashboard_history import (
     CRAFTED,
     HOUR,
     INCOME_ONSET,
+    LABELLED,
     LAG,
     MODELS,
     PLAN_ONSET,
@@ -37,6 +38,7 @@ VARIABLES: dict[str, dict[str, Value]] = {
     "driftboard-feature": {"model": "churn", "feature": ["income", "plan"]},
     "driftboard-job-health": {"model": MODELS},
     "driftboard-sla": {"model": MODELS},
+    "driftboard-performance": {"model": "churn"},
 }
 RUNS = 48 + 12 + 48 + 48 + 2  # every run of every model in the range
 SUCCEEDED = RUNS - 2  # churn's run 20 and ltv's run 48 failed
@@ -165,6 +167,20 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], int]] = {
         5 + 2 + 2 + 3 + 2,  # every feature of each model: none has more than five
     ),
     ("driftboard-sla", "panel Why runs did not succeed"): (["model", "status", "reason", "runs"], 2),
+    # churn's performance: f1 and accuracy of 48 windows estimated, of LABELLED realised.
+    ("driftboard-performance", "variable model"): (["model"], 5),
+    ("driftboard-performance", "panel Judged metric vs threshold"): (
+        ["time", "series", "value"],
+        LABELLED + 48 + 48,  # realised f1, estimated f1, the threshold at every window
+    ),
+    ("driftboard-performance", "panel Labelled share"): (["time", "labelled_share"], 48),
+    ("driftboard-performance", "panel Estimated vs realised"): (
+        ["window_end", "metric", "estimated", "realised", "error", "n_labeled", "n_rows"],
+        LABELLED * 2,
+    ),
+    ("driftboard-performance", "panel Realised metrics"): (["time", "metric", "value"], LABELLED * 2),
+    ("driftboard-performance", "panel Estimated metrics"): (["time", "metric", "value"], 48 * 2),
+    ("driftboard-performance", "panel F1 per class"): (["time", "class_label", "f1"], 0),  # churn is binary
 }
 
 
