@@ -9,6 +9,7 @@ refused connection, the deadline), is one `OutboundError` whose message never re
 URL: webhook URLs are secrets.
 """
 
+import contextlib
 import http.client
 import socket
 import threading
@@ -91,10 +92,8 @@ def _cut(conn: http.client.HTTPConnection, expired: threading.Event) -> None:
     expired.set()
     sock = conn.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):  # already closed: the call ended as the deadline passed
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # already closed: the call finished as the deadline passed
 
 
 def _why(exc: BaseException, expired: bool, deadline: float) -> str:

@@ -1,13 +1,14 @@
-"""A service that answers, and services that misbehave on a loopback port: one that trickles its answer a byte at a time,
-one that speaks another protocol (an SSH banner), one that answers every request with an HTTP
-error. Each serves in a daemon thread until its `with` block ends."""
+"""A service that answers, and services that misbehave, on loopback ports: one that trickles
+its answer a byte at a time, one that speaks another protocol (an SSH banner), one that
+answers every request with an HTTP error. Each serves in a daemon thread until its `with`
+block ends."""
 
+import contextlib
 import socket
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TRICKLE_SECONDS = 30.0  # longer than any deadline under test: only a deadline ends the call early
 
@@ -39,7 +40,7 @@ BEHAVIOURS: dict[str, Callable[[socket.socket], None]] = {
 }
 
 
-@contextmanager
+@contextlib.contextmanager
 def misbehaving(kind: str) -> Iterator[str]:
     """The base URL of a server that behaves as `kind` to every connection."""
     server = socket.create_server(("127.0.0.1", 0))
@@ -63,14 +64,12 @@ def _serve(server: socket.socket, behave: Callable[[socket.socket], None], stop:
 
 
 def _answer(conn: socket.socket, behave: Callable[[socket.socket], None]) -> None:
-    with conn:
-        try:
-            behave(conn)
-        except OSError:
-            pass  # the client gave up (its deadline), which is what the tests expect of it
+    # OSError: the client gave up (its deadline), which is what the tests expect of it.
+    with conn, contextlib.suppress(OSError):
+        behave(conn)
 
 
-@contextmanager
+@contextlib.contextmanager
 def answering(body: bytes) -> Iterator[str]:
     """The base URL of a server that answers every request 200 with `body`."""
 
@@ -82,7 +81,7 @@ def answering(body: bytes) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        do_GET = do_PUT = do_POST = _answer
+        do_GET = do_PUT = do_POST = _answer  # noqa: N815 - http.server's names
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # no access log in the test output
