@@ -18,7 +18,11 @@ import pyarrow.fs as pafs
 
 from driftboard.errors import DataError
 
-DATA_SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+# CSV plain or compressed, each as pandas reads it: the codec by the last suffix.
+CSV_CODECS = {".csv": None, ".csv.gz": "gzip", ".csv.xz": "xz", ".csv.bz2": "bz2"}
+DATA_SUFFIXES = PARQUET_SUFFIXES + tuple(CSV_CODECS)
+SUPPORTED = "use .parquet, or .csv plain or compressed (.csv.gz, .csv.xz, .csv.bz2)"
 # fsspec's name for each scheme we accept, and the package that implements it.
 REMOTE = {"s3": ("s3", "s3fs"), "gs": ("gcs", "gcsfs"), "gcs": ("gcs", "gcsfs"), "az": ("az", "adlfs")}
 FORMAT = "driftboard-source-1"
