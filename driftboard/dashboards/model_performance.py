@@ -92,7 +92,9 @@ def per_class() -> timeseries.Panel:
         "SELECT window_end AS time, class_label, value AS f1 FROM class_performance x "
         f"WHERE {where('x')} AND metric = 'f1' ORDER BY 1, 2"
     )
-    description = "A multiclass model's F1 per class (precision, recall and support are in class_performance)."
+    description = (
+        "A multiclass model's F1 per class (precision, recall and support are in class_performance)."
+    )
     return _series("F1 per class", description, query, c.RATIO).display_name("${__field.labels.class_label}")
 
 

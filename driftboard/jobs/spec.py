@@ -136,6 +136,11 @@ class Columns(Strict):
     categorical: list[ColumnName] = []
     prediction: Prediction | None = None
     target: str | None = None
+    # Labels usually land after the run, so the target is scored only when asked to: where the
+    # current data holds it at run time, its drift (label shift) is a row of its own.
+    target_drift: stattests.ColumnType | None = Field(
+        None, description="Score the target's drift as this type."
+    )
     ignored: list[str] = []
 
     @model_validator(mode="after")
@@ -151,6 +156,8 @@ class Columns(Strict):
                 seen[name] = role
         if not self.numerical and not self.categorical and not self.prediction:
             raise ValueError("declare at least one numerical, categorical or prediction column")
+        if self.target_drift is not None and self.target is None:
+            raise ValueError("target_drift needs a target column")
         return self
 
     def scored(self) -> dict[str, stattests.ColumnType]:
@@ -159,7 +166,15 @@ class Columns(Strict):
         typed.update(dict.fromkeys(self.categorical, "categorical"))
         if self.prediction:
             typed[self.prediction.name] = self.prediction.type
+        if self.target and self.target_drift:
+            typed[self.target] = self.target_drift
         return typed
+
+    def role(self, name: str) -> str:
+        """feature, prediction or target: how results and the heatmap name a scored column."""
+        if self.prediction and name == self.prediction.name:
+            return "prediction"
+        return "target" if name == self.target else "feature"
 
 
 def _known_stattest(name: str) -> str:

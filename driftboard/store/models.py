@@ -141,7 +141,7 @@ class FeatureResult(Base):
     model: Mapped[str] = mapped_column(String(63))
     window_end: Mapped[datetime] = mapped_column(UTCDateTime())
     feature: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))  # feature | prediction
+    role: Mapped[str] = mapped_column(String(16))  # feature | prediction | target
     column_type: Mapped[str] = mapped_column(String(16))  # numerical | categorical
     status: Mapped[str] = mapped_column(String(16))  # ok | skipped | error
     reason: Mapped[str | None] = mapped_column(Text)

@@ -74,7 +74,7 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], int]] = {
     ("driftboard-heatmap", "variable model"): (["model"], 5),
     ("driftboard-heatmap", "variable feature"): (["feature"], 5),
     ("driftboard-heatmap", "panel Feature drift ratio per run"): (
-        ["time", "worst_rank", "feature", "drift_ratio"],
+        ["time", "worst_rank", "feature", "label", "drift_ratio"],
         47 * 5,
     ),
     ("driftboard-heatmap", "panel Features by worst drift ratio"): (
@@ -302,13 +302,13 @@ def long_to_wide(result: Result) -> dict[tuple[str, ...], dict[Any, Any]]:
 
 def test_heatmap_shows_the_onset_as_a_band(grafana: Engine, dashboards: dict[str, Any]) -> None:
     wide = long_to_wide(query(grafana, dashboards, "driftboard-heatmap", "panel Feature drift ratio per run"))
-    rows = [labels[-1] for labels in wide]  # displayed by ${__field.labels.feature}
-    assert rows[:2] == ["income", "plan"]  # worst on top
-    for (_, feature), cells in wide.items():
+    rows = [labels[-1] for labels in wide]  # displayed by ${__field.labels.label}
+    assert rows[:3] == ["prediction: churn_score", "income", "plan"]  # the prediction, then worst on top
+    for (_, feature, _), cells in wide.items():
         onset = {"income": INCOME_ONSET, "plan": PLAN_ONSET}.get(feature)
         drifted = [t for t, ratio in cells.items() if ratio is not None and ratio >= 1]
         assert drifted == ([end_of(r) for r in range(onset, 49)] if onset else []), feature
-    assert end_of(20) not in wide[("0001", "income")]  # the failed run has no column
+    assert end_of(20) not in wide[("0001", "income", "income")]  # the failed run has no column
     assert wide[(next(k for k in wide if k[1] == "tenure"))][end_of(10)] is None  # skipped: empty cell
 
 
@@ -479,8 +479,10 @@ def test_heatmap_ranks_exactly_as_the_raw_rows_do(
         for feature, run, ratio in peaks:
             conn.execute(text(PEAK), {"r": ratio, "f": feature, "t": end_of(run)})
             rollup.refresh_day(conn, "churn", end_of(run))
-        ranked = sorted({(rank, feature) for _, rank, feature, _ in ranks(conn, target.text, rng)})
+        ranked = sorted({(rank, feature) for _, rank, feature, _, _ in ranks(conn, target.text, rng)})
         raw = [feature for (feature,) in ranks(conn, RAW_RANKING, rng)]
         conn.rollback()
-    assert [feature for _, feature in ranked] == raw
-    assert [rank for rank, _ in ranked] == [f"{n:04d}" for n in range(1, len(raw) + 1)]
+    assert ranked[0] == ("0000", "churn_score")  # the prediction's own row, on top
+    assert [feature for _, feature in ranked[1:]] == [f for f in raw if f != "churn_score"]
+    positions = [f"{n:04d}" for n, feature in enumerate(raw, start=1) if feature != "churn_score"]
+    assert [rank for rank, _ in ranked[1:]] == positions

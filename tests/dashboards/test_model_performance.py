@@ -21,7 +21,8 @@ def test_judged_metric_realised_estimated_and_threshold(grafana: Engine, dashboa
     assert set(wide[("threshold",)].values()) == {0.7}
     below = [t for t, v in sorted(estimated.items()) if v < 0.7]
     assert below[0] == end_of(INCOME_ONSET) == min(t for t, v in realised.items() if v < 0.7)
-    assert realised[end_of(1)] == 0.8 and estimated[end_of(1)] == pytest.approx(0.79)
+    assert realised[end_of(1)] == 0.8
+    assert estimated[end_of(1)] == pytest.approx(0.79)
 
 
 def test_labelled_share_covers_the_windows_without_labels(
