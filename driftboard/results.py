@@ -174,6 +174,20 @@ class WindowPerformance:
 
 
 @dataclass(frozen=True)
+class PerformanceSnapshot:
+    """A model's newest performance as the store holds it after a labels refresh: what is pushed."""
+
+    model: str
+    realised: WindowPerformance | None  # the newest window with realised metrics
+    estimated: "WindowEstimate | None"  # the newest window with estimates
+    metric: str  # labels.metric
+    threshold: float | None
+    degraded_windows: int  # newest realised windows in a row on the wrong side of the threshold
+    alert_windows: int  # labels.alert_windows
+    severity: str  # labels.severity, else alerting/config.yml's
+
+
+@dataclass(frozen=True)
 class WindowEstimate:
     """One window's performance expected from its scores alone, before its labels land."""
 

@@ -166,7 +166,9 @@ def labels(
 ) -> None:
     """Compute performance for every window of the lookback whose delayed labels have landed."""
     (loaded,) = specs_or_exit([spec])
-    results = refresh_labels(loaded, parse_at(at))
+    results, push_error = refresh_labels(loaded, parse_at(at))
+    if push_error:  # stored all the same: said once, as a run's push_error
+        err.print(f"warning: {push_error}", highlight=False, soft_wrap=True, markup=False)
     for result in results:
         row = {
             "window_end": result.window.end.isoformat(),
@@ -194,17 +196,21 @@ def _label_line(result: "WindowPerformance", as_json: bool) -> str:
     return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores or result.error}"
 
 
-def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":
+def refresh_labels(loaded: LoadedSpec, at: datetime) -> "tuple[list[WindowPerformance], str | None]":
+    """The refreshed windows, and why the push of the newest performance failed (or None)."""
     from driftboard.errors import DataError
     from driftboard.sla import labels as delayed
+    from driftboard.sla import publish
     from driftboard.store import connect
 
+    settings = load_settings()
     try:
-        engine = connect.open_store(load_settings())
+        engine = connect.open_store(settings)
     except StoreError as exc:
         fail(str(exc), 3)
     try:
-        return delayed.refresh(engine, loaded, at)
+        results = delayed.refresh(engine, loaded, at)
+        return results, publish.publish(engine, loaded, settings.pushgateway_url)
     except DataError as exc:
         fail(str(exc), 1)
     finally:

@@ -249,6 +249,10 @@ class Labels(Strict):
     min_labeled_share: float = Field(0.9, gt=0, le=1)
     lookback: Duration = timedelta(days=30)
     refresh: Duration = Field(timedelta(days=1), description="How often the scheduler picks labels up.")
+    alert_windows: int = Field(1, ge=1, description="DriftboardPerformanceDegraded after this many in a row.")
+    severity: Literal["warning", "critical"] | None = Field(
+        None, description="Default: alerting/config.yml's."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "Labels":
@@ -263,6 +267,13 @@ class Labels(Strict):
     @property
     def judged_metric(self) -> str:
         return self.metric or ("f1" if self.task == "classification" else "rmse")
+
+    def degraded(self, value: float) -> bool:
+        """Below the threshold (above it for errors), as the SLA views judge a window unhealthy."""
+        if self.threshold is None:
+            return False
+        lower_is_better = self.judged_metric in ("mae", "rmse")
+        return value > self.threshold if lower_is_better else value < self.threshold
 
 
 class JobSpec(Strict):

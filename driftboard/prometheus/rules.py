@@ -37,6 +37,7 @@ class Alert(NamedTuple):
     description: str
     dashboard: str  # opened on the alert's model (and feature); its uid is under `dashboards:`
     variables: tuple[str, ...] = ("model",)
+    severity: str | None = None  # a template taking it from the series; None: the config's
 
 
 def value_of(promql: str, fmt: str, args: str = "$labels.model") -> str:
@@ -73,6 +74,15 @@ UNSEEN = (
     '{{ with printf "driftboard_feature_unseen_categories_ratio{model=%q,feature=%q}" '
     f"$labels.model $labels.feature | query }}}}; unseen categories in {{{{ . | first | value | "
     f"{PCT} }}}} of the rows (warns above {level('unseen_categories_ratio', PCT)}){{{{ end }}}}"
+)
+
+PERFORMANCE = "driftboard_performance{model=%q,metric=%q}"
+MODEL_METRIC = "$labels.model $labels.metric"
+LABELLED_WINDOW = model_value("driftboard_performance_window_end_timestamp_seconds", TIME)
+ESTIMATED = (
+    '{{ with printf "driftboard_performance_estimated{model=%q,metric=%q}" $labels.model $labels.metric '
+    "| query }} The estimate from the scores of the newest window is "
+    f"{{{{ . | first | value | {SCORE} }}}}.{{{{ end }}}}"
 )
 
 # Order matters: Prometheus sends each rule's alerts right after evaluating it, so the
@@ -162,6 +172,20 @@ ALERTS = {
         "job_health",
         (),
     ),
+    # The labels refresh counts the windows (driftboard.store.performance_state) and pushes the
+    # spec's severity on the series: a warning unless labels.severity says critical.
+    "DriftboardPerformanceDegraded": Alert(
+        "max by (model, metric, severity) (driftboard_performance_degraded_windows)\n"
+        "  >= on (model) group_left ()\nmax by (model) (driftboard_performance_alert_windows)\n",
+        "Performance of model {{ $labels.model }} is below its threshold: {{ $labels.metric }}",
+        f"{{{{ $labels.metric }}}} is {value_of(PERFORMANCE, SCORE, MODEL_METRIC)} in the labelled window "
+        f"ending {LABELLED_WINDOW} ({model_value('driftboard_performance_labelled_ratio', PCT)} labelled) "
+        f"against threshold {model_value('driftboard_performance_threshold', SCORE)}: "
+        "{{ $value }} labelled windows in a row, firing from "
+        f"{model_value('driftboard_performance_alert_windows', NUM)}.{ESTIMATED}",
+        "performance",
+        severity="{{ $labels.severity }}",
+    ),
 }
 
 
@@ -208,7 +232,7 @@ def alert_rule(name: str, alert: Alert, config: AlertConfig) -> dict[str, Any]:
         "alert": name,
         "expr": fill(alert.expr, config),
         "for": settings.for_,
-        "labels": {"severity": settings.severity},
+        "labels": {"severity": alert.severity or settings.severity},
         "annotations": annotations,
     }
 

@@ -47,15 +47,19 @@ def unschedule(aps: BaseScheduler, model: str) -> None:
         aps.remove_job(PREFIX + model)
 
 
-def compute(loaded: LoadedSpec, settings: Settings) -> int:
-    """In a worker: refresh the lookback's windows; how many had landed. Errors cross the
-    process boundary as plain RuntimeErrors with the reason (no password: describe_db_error)."""
+def compute(loaded: LoadedSpec, settings: Settings) -> tuple[int, str | None]:
+    """In a worker: refresh the lookback's windows and push the newest performance; how many
+    had landed, and why the push failed (or None). Errors cross the process boundary as plain
+    RuntimeErrors with the reason (no password: describe_db_error)."""
     from driftboard.scheduler.worker import engine_for
-    from driftboard.sla import labels  # the worker's import, not the scheduler's
+    from driftboard.sla import labels, publish  # the worker's imports, not the scheduler's
 
     try:
-        results = labels.refresh(engine_for(settings.database_url.get_secret_value()), loaded)
-        return sum(r.error is None for r in results)
+        engine = engine_for(settings.database_url.get_secret_value())
+        results = labels.refresh(engine, loaded)
+        return sum(r.error is None for r in results), publish.publish(
+            engine, loaded, settings.pushgateway_url
+        )
     except SQLAlchemyError as exc:
         raise RuntimeError(f"results database: {describe_db_error(exc)}") from None
     except Exception as exc:  # bad data, an unreachable source: said in the scheduler's log
