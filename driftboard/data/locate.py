@@ -26,6 +26,11 @@ SUPPORTED = "use .parquet, or .csv plain or compressed (.csv.gz, .csv.xz, .csv.b
 # fsspec's name for each scheme we accept, and the package that implements it.
 REMOTE = {"s3": ("s3", "s3fs"), "gs": ("gcs", "gcsfs"), "gcs": ("gcs", "gcsfs"), "az": ("az", "adlfs")}
 FORMAT = "driftboard-source-1"
+# botocore's defaults wait 60 s per read and retry in legacy mode; a listing or a read that
+# stalls must end, and be said, within about a minute (issue 21's outbound deadlines).
+LINK: dict[str, dict[str, Any]] = {
+    "s3": {"config_kwargs": {"connect_timeout": 10, "read_timeout": 20, "retries": {"max_attempts": 3}}}
+}
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def _fsspec(protocol: str, package: str, pattern: str) -> Any:
     import fsspec  # imported only for object storage
 
     try:
-        return fsspec.filesystem(protocol)
+        return fsspec.filesystem(protocol, **LINK.get(protocol, {}))
     except ImportError:
         raise DataError(
             f"{pattern}: reading {protocol} needs the {package} package (pip install {package})"

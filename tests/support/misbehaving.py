@@ -33,10 +33,17 @@ def _http_error(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
+def _silent(conn: socket.socket) -> None:
+    """Takes the connection, reads, never answers (a hung server, a firewall that swallows)."""
+    while conn.recv(65536):
+        pass
+
+
 BEHAVIOURS: dict[str, Callable[[socket.socket], None]] = {
     "trickle": _trickle,
     "ssh": _ssh_banner,
     "http-error": _http_error,
+    "silent": _silent,
 }
 
 
