@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.support.alerting import (
     CLEAN_AT,
@@ -19,7 +20,12 @@ from tests.support.alerting import (
     slack_about,
 )
 from tests.support.cli_helpers import invoke, runs, store_env
-from tests.support.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port, http_json
+from tests.support.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port, http_json, wait_until
+from tests.support.repo import REPO
+
+RULES = REPO / "alerting" / "rules" / "driftboard.yml"
+# The hour before DRIFTED_AT: its 12-hour window lies in the drift too.
+EARLIER_DRIFTED_AT = "2026-01-02T17:00:00Z"
 
 
 def run(job: Path, at: str, env: dict[str, str]) -> dict[str, Any]:
@@ -33,6 +39,9 @@ def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
 ) -> None:
     job, model = example_job(tmp_path)
     env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": alerting_stack.pushgateway_url}
+    # The first critically drifted run does not page (issue 15: one run could page).
+    assert run(job, EARLIER_DRIFTED_AT, env)["run"]["push_error"] is None
+    assert model_drift_now(alerting_stack, model, runs_in_a_row=1) == []
     assert run(job, DRIFTED_AT, env)["run"]["push_error"] is None
 
     trigger = alerting_stack.capture.wait_for(
@@ -52,9 +61,25 @@ def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
         PAGERDUTY_PATH, pagerduty_about(model, "resolve"), NOTIFY_TIMEOUT, f"PagerDuty resolve for {model}"
     ).body
     assert resolve["dedup_key"] == trigger["dedup_key"]
-    (first, second) = runs(sqlite_url)
-    assert first["pushed_at"] is not None
-    assert second["pushed_at"] is not None
+    stored = runs(sqlite_url)
+    assert len(stored) == 3
+    assert all(r["pushed_at"] is not None for r in stored)
+
+
+def model_drift_now(stack: Stack, model: str, runs_in_a_row: int) -> list[dict[str, Any]]:
+    """DriftboardModelDrift's own expression, evaluated by Prometheus on the model's pushed
+    series once it holds them (the streak pushed and the levels recorded): no waiting for
+    something not to happen."""
+    streak = f'driftboard_model_drift_consecutive_runs{{model="{model}"}} == {runs_in_a_row}'
+    wait_until(lambda: stack.query(streak), NOTIFY_TIMEOUT, f"{model}'s run streak in Prometheus")
+    levels = f'driftboard:alert_model_drift_runs{{model="{model}"}}'
+    wait_until(lambda: stack.query(levels), NOTIFY_TIMEOUT, f"{model}'s levels recorded")
+    return [r for r in stack.query(alert_expr("DriftboardModelDrift")) if r["metric"]["model"] == model]
+
+
+def alert_expr(name: str) -> str:
+    rules = yaml.safe_load(RULES.read_text())
+    return next(r["expr"] for g in rules["groups"] for r in g["rules"] if r.get("alert") == name)
 
 
 def test_spec_overrides_turn_drift_into_slack_warnings(
