@@ -8,22 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.support.alerting import (
     CLEAN_AT,
     DRIFTED_AT,
     GRAFANA,
     NOTIFY_TIMEOUT,
+    alert_now,
     example_job,
     pagerduty_about,
     slack_about,
 )
 from tests.support.cli_helpers import invoke, runs, store_env
-from tests.support.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port, http_json, wait_until
-from tests.support.repo import REPO
+from tests.support.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port, http_json
 
-RULES = REPO / "alerting" / "rules" / "driftboard.yml"
 # The hour before DRIFTED_AT: its 12-hour window lies in the drift too.
 EARLIER_DRIFTED_AT = "2026-01-02T17:00:00Z"
 
@@ -67,19 +65,11 @@ def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
 
 
 def model_drift_now(stack: Stack, model: str, runs_in_a_row: int) -> list[dict[str, Any]]:
-    """DriftboardModelDrift's own expression, evaluated by Prometheus on the model's pushed
-    series once it holds them (the streak pushed and the levels recorded): no waiting for
-    something not to happen."""
-    streak = f'driftboard_model_drift_consecutive_runs{{model="{model}"}} == {runs_in_a_row}'
-    wait_until(lambda: stack.query(streak), NOTIFY_TIMEOUT, f"{model}'s run streak in Prometheus")
-    levels = f'driftboard:alert_model_drift_runs{{model="{model}"}}'
-    wait_until(lambda: stack.query(levels), NOTIFY_TIMEOUT, f"{model}'s levels recorded")
-    return [r for r in stack.query(alert_expr("DriftboardModelDrift")) if r["metric"]["model"] == model]
-
-
-def alert_expr(name: str) -> str:
-    rules = yaml.safe_load(RULES.read_text())
-    return next(r["expr"] for g in rules["groups"] for r in g["rules"] if r.get("alert") == name)
+    ready = (
+        f'driftboard_model_drift_consecutive_runs{{model="{model}"}} == {runs_in_a_row} '
+        f'and on (model) driftboard:alert_model_drift_runs{{model="{model}"}}'
+    )
+    return alert_now(stack, "DriftboardModelDrift", model, ready)
 
 
 def test_spec_overrides_turn_drift_into_slack_warnings(
