@@ -66,7 +66,7 @@ def _engine(source: SqlSource) -> Engine:
     """PostgreSQL enforces the statement timeout itself (libpq passes `options` at connect),
     so a stuck query ends even if this process is busy; other databases get no timeout."""
     url = parsed(source)
-    args = {}
+    args: dict[str, str] = {}
     if url.get_backend_name() == "postgresql":
         args |= pg_link(url)
         milliseconds = int(source.statement_timeout.total_seconds() * 1000)
