@@ -12,6 +12,7 @@ import pytest
 from tests.support.alerting import (
     CLEAN_AT,
     DRIFTED_AT,
+    EARLIER_DRIFTED_AT,
     GRAFANA,
     NOTIFY_TIMEOUT,
     alert_now,
@@ -21,9 +22,6 @@ from tests.support.alerting import (
 )
 from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.realstack import PAGERDUTY_PATH, SLACK_PATH, Stack, free_port, http_json
-
-# The hour before DRIFTED_AT: its 12-hour window lies in the drift too.
-EARLIER_DRIFTED_AT = "2026-01-02T17:00:00Z"
 
 
 def run(job: Path, at: str, env: dict[str, str]) -> dict[str, Any]:
