@@ -13,7 +13,7 @@ from tests.support.cli_helpers import invoke, store_env
 from tests.support.repo import REPO
 
 RUN_KEYS = {
-    "id", "model", "status", "error", "window_start", "window_end",
+    "id", "model", "status", "error", "window_start", "window_end", "reference_rows", "current_rows",
     "n_features", "n_drifted", "share_drifted", "dataset_drift", "report_path", "push_error",
 }  # fmt: skip
 FEATURE_KEYS = {
