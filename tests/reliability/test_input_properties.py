@@ -22,7 +22,9 @@ from tests.support.misbehaving import BEHAVIOURS, misbehaving
 
 ZONES = ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "America/St_Johns", "Asia/Kolkata"]
 # Instants across 2026, clock changes included (minutes: the zones above shift by 30 or 60).
-INSTANTS = st.integers(0, 365 * 24 * 60).map(lambda m: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=m))
+INSTANTS = st.integers(0, 365 * 24 * 60).map(
+    lambda m: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=m)
+)
 
 
 @given(st.lists(st.tuples(INSTANTS, st.sampled_from([*ZONES, "UTC"])), min_size=1, max_size=40))
