@@ -170,19 +170,7 @@ def labels(
     if push_error:  # stored all the same: said once, as a run's push_error
         err.print(f"warning: {push_error}", highlight=False, soft_wrap=True, markup=False)
     for result in results:
-        row = {
-            "window_end": result.window.end.isoformat(),
-            "rows": result.n_rows,
-            "labeled": result.n_labeled,
-        }
-        if as_json:
-            typer.echo(json.dumps(row | result.metrics | ({"error": result.error} if result.error else {})))
-        else:
-            scores = (
-                "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
-                or f"not computed: {result.error}"
-            )
-            typer.echo(f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}")
+        typer.echo(_label_line(result, as_json))
     failed = sum(bool(r.error) for r in results)
     if failed:  # the others are stored; these windows keep what they had
         fail(f"{failed} window{'s' if failed > 1 else ''} could not be computed; see above")
@@ -191,9 +179,11 @@ def labels(
 def _label_line(result: "WindowPerformance", as_json: bool) -> str:
     row = {"window_end": result.window.end.isoformat(), "rows": result.n_rows, "labeled": result.n_labeled}
     if as_json:
-        return json.dumps(row | result.metrics | ({"error": result.error} if result.error else {}))
-    scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
-    return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores or result.error}"
+        extra = {"error": result.error} if result.error else {}
+        classes = {"per_class": result.per_class} if result.per_class else {}
+        return json.dumps(row | result.metrics | classes | extra)
+    scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items()) or f"not computed: {result.error}"
+    return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}"
 
 
 def refresh_labels(loaded: LoadedSpec, at: datetime) -> "tuple[list[WindowPerformance], str | None]":

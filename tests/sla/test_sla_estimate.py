@@ -1,6 +1,7 @@
 """Performance estimated from scores before labels land (CBPE), and its storage beside the
 realised metrics."""
 
+import json
 import logging
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from driftboard.jobs.load import load_spec
 from driftboard.jobs.spec import Labels
 from driftboard.sla import labels as delayed
 from driftboard.sla.estimate import calibrator, estimate
-from driftboard.sla.performance import binary, performance
+from driftboard.sla.performance import binary, per_class, performance
 from driftboard.store import connect
 from driftboard.store.models import ClassPerformance, PerformanceEstimate, PerformanceResult
 from tests.sla.test_sla_labels import NOW, job, traffic
+from tests.support.cli_helpers import invoke, store_env
 from tests.support.helpers import write_job
 
 METRICS = {"accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "log_loss"}
@@ -150,3 +152,19 @@ def test_a_multiclass_window_stores_its_per_class_metrics(tmp_path: Path, sqlite
     }
     assert {r.class_label for r in rows} == {"yes", "no"}
     assert sum(r.value for r in rows if r.metric == "support") == 40
+
+
+def test_the_labels_command_prints_per_class_metrics(tmp_path: Path, sqlite_url: str) -> None:
+    current = traffic({10: 1.0})
+    current["p"] = np.where(current["p"] > 0.5, "yes", "no")
+    current["t"] = current["t"].map({1.0: "yes", 0.0: "no"})
+    ref = pd.DataFrame({"x": [0.0] * 40, "y": 1.0, "c": "a", "p": "no", "t": "no"})
+    prediction = {"name": "p", "type": "categorical"}
+    columns = {"numerical": ["x", "y"], "categorical": ["c"], "prediction": prediction, "target": "t"}
+    spec = write_job(tmp_path, ref, current, columns=columns, labels={"metric": "f1"})
+    result = invoke(["labels", str(spec), "--at", NOW.isoformat(), "--json"], store_env(sqlite_url, tmp_path))
+    assert result.code == 0, result.stderr
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    first = current.iloc[:40]
+    expected = per_class(first["t"].astype(str).to_numpy(), first["p"].astype(str).to_numpy())
+    assert row["per_class"] == {label: pytest.approx(metrics) for label, metrics in expected.items()}
