@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from driftboard.dashboards import inventory
 from driftboard.demo import generate
+from driftboard.sla.data import Span, fetch
 from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 from tests.support.dashboard_support import run_sql
@@ -151,6 +152,7 @@ def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
     report = tmp_path / "demo" / "sla-report.html"
     assert f"  SLA report of the month: {report}" in done.stdout
     assert "demo-churn" in report.read_text()
+    assert_honest_sla(f"sqlite:///{tmp_path / 'driftboard.db'}")
     grid = {
         line.split()[0]: line.split()[1]
         for line in done.stdout.splitlines()
@@ -164,3 +166,20 @@ def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
             assert row == "·" * 24 + "▒" + "·" * 5
         else:
             assert row == "·" * 30, feature
+
+
+def assert_honest_sla(url: str) -> None:
+    """The month was backfilled minutes ago, long after each window was due: none of it is late,
+    and the drift from day 20 is detected one window after its onset, not at the backfill."""
+    engine = connect.make_engine(url)
+    result = fetch(engine, Span(STORY.start, STORY.end, datetime.now(UTC)))
+    engine.dispose()
+    (summary,) = result["summary"]
+    assert (summary["expected_windows"], summary["on_time_windows"], summary["on_time_share"]) == (
+        120,
+        120,
+        1.0,
+    )
+    (incident,) = result["incidents"]
+    assert (incident["onset"], incident["detected_at"]) == (STORY.onset, STORY.onset + timedelta(hours=6))
+    assert incident["mttd_seconds"] == 6 * 3600

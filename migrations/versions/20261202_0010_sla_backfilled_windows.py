@@ -1,0 +1,100 @@
+"""sla: backfilled windows are neither late nor slow to detect
+
+Revision ID: 0010
+Revises: 0008
+Create Date: 2026-12-02 16:00:00
+
+Freshness and MTTD used each run's finished_at, so history loaded by a backfill (the demo's
+month included) showed 0 % freshness and an MTTD of the backfill's delay. docs/sla.md defines
+the fix: monitoring of a model was running from the first run the store recorded for it (its
+earliest finished_at). A window due (window end + interval) before that moment is
+*backfilled*: it counts as on time, and its drift counts as known at its window's end, the
+earliest a live run could have seen it. Windows due later are judged by finished_at as before,
+so an outage after a model went live still costs freshness and detection time.
+
+sla_runs gains `backfilled` and `known_at`; sla_incidents detects and alerts by `known_at`.
+Both views are made from 0005's SQL with those changes (sla_incidents reads sla_runs, so it
+goes first and comes back last), and the Grafana role's SELECT is granted again.
+"""
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+ROLE = "driftboard_grafana"
+VIEWS = ("sla_runs", "sla_incidents")  # in creation order
+DUE_BEFORE_FIRST = "window_end_epoch + interval_seconds < first_finished_epoch"
+LATE = "finished_epoch > window_end_epoch + interval_seconds"
+# (0005's text, what replaces it) in sla_runs.
+RUNS_CHANGES = [
+    (
+        "performance_ok,\n       CASE WHEN succeeded",
+        "performance_ok, backfilled, known_at,\n       CASE WHEN succeeded",
+    ),
+    (
+        "CASE WHEN status = 'succeeded' AND finished_epoch <= window_end_epoch + interval_seconds",
+        f"CASE WHEN {DUE_BEFORE_FIRST} THEN 1 ELSE 0 END AS backfilled,\n"
+        f"         CASE WHEN {DUE_BEFORE_FIRST} THEN window_end ELSE finished_at END AS known_at,\n"
+        "         CASE WHEN status = 'succeeded'\n"
+        f"                   AND (NOT {LATE} OR {DUE_BEFORE_FIRST})",
+    ),
+    (
+        "m.performance_metric, m.performance_threshold,\n",
+        "m.performance_metric, m.performance_threshold, {first_finished_epoch} AS first_finished_epoch,\n",
+    ),
+]
+# A window function, not a join on a GROUP BY: PostgreSQL still pushes a query's `model = ...`
+# below it (model is its partition), and reads each model's runs once.
+FIRST = "min(r.finished_at) OVER (PARTITION BY r.model)"
+EPOCH = {
+    "postgresql": f"extract(epoch FROM {FIRST})",
+    "sqlite": f"round((julianday({FIRST}) - 2440587.5) * 86400.0, 3)",
+}
+
+
+def views_0005(dialect: str) -> dict[str, str]:
+    """0005's own view SQL (its module, so downgrade restores exactly that)."""
+    path = Path(__file__).with_name("20261128_0005_sla.py")
+    spec = importlib.util.spec_from_file_location("driftboard_migration_0005", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module: Any = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {name: module.view_sql(dialect)[name] for name in VIEWS}
+
+
+def views_0010(dialect: str) -> dict[str, str]:
+    runs, incidents = views_0005(dialect).values()
+    for before, after in RUNS_CHANGES:
+        assert before in runs, before
+        runs = runs.replace(before, after.replace("{first_finished_epoch}", EPOCH[dialect]))
+    assert incidents.count("finished_at") == 5
+    return {"sla_runs": runs, "sla_incidents": incidents.replace("finished_at", "known_at")}
+
+
+def _replace(views: dict[str, str]) -> None:
+    for name in reversed(VIEWS):
+        op.execute(f"DROP VIEW {name}")
+    for name in VIEWS:
+        op.execute(f"CREATE VIEW {name} AS {views[name]}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{ROLE}') THEN "
+            f"GRANT SELECT ON {', '.join(VIEWS)} TO {ROLE}; END IF; END $$"
+        )
+
+
+def upgrade() -> None:
+    _replace(views_0010(op.get_bind().dialect.name))
+
+
+def downgrade() -> None:
+    _replace(views_0005(op.get_bind().dialect.name))
