@@ -153,6 +153,8 @@ class RunResult:
             "error": self.error,
             "window_start": e.window.start.isoformat(),
             "window_end": e.window.end.isoformat(),
+            "reference_rows": e.reference_rows,
+            "current_rows": e.current_rows,
             "n_features": len(e.scored),
             "n_drifted": e.n_drifted,
             "share_drifted": e.share_drifted,
