@@ -10,18 +10,18 @@ the payload can name the window, the drifted features and the report. Only live 
 
 import json
 import logging
-import urllib.request
 from datetime import UTC, datetime
 from typing import Any
-from urllib.error import HTTPError, URLError
 
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
+from driftboard import outbound
 from driftboard.jobs.spec import JobSpec
 from driftboard.results import Evaluation, HookCall, KeptReport, RunStatus
 from driftboard.settings import Settings
 from driftboard.store import registry
 
+ATTEMPT_DEADLINE = 10.0  # seconds for one attempt's whole exchange; three attempts at most
 log = logging.getLogger(__name__)
 
 
@@ -54,23 +54,19 @@ def payload(
     }
 
 
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, outbound.OutboundError) and exc.retryable
+
+
 @retry(
-    retry=retry_if_exception_type(OSError),  # URLError and HTTPError are OSErrors
+    retry=retry_if_exception(_retryable),
     stop=stop_after_attempt(3),
     wait=wait_exponential(multiplier=0.5, max=4),
     reraise=True,
 )
 def _post(url: str, token: str | None, body: dict[str, Any]) -> None:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
-
-
-def _reason(exc: OSError) -> str:
-    """Why the call failed, without the URL (it may carry a secret)."""
-    if isinstance(exc, HTTPError):
-        return f"HTTP {exc.code}"
-    return str(exc.reason if isinstance(exc, URLError) else exc.strerror or exc)
+    outbound.call(url, "POST", json.dumps(body).encode(), headers, deadline=ATTEMPT_DEADLINE)
 
 
 def call(
@@ -87,8 +83,10 @@ def call(
         return _failed(evaluation, "retrain hook not called: DRIFTBOARD_RETRAIN_URL(_FILE) is not set")
     try:
         _post(*hook, payload(evaluation, run_id, report, settings.reports_url))
-    except OSError as exc:
-        return _failed(evaluation, f"retrain hook failed after 3 attempts: {_reason(exc)}")
+    except Exception as exc:  # any kind: the run is committed, the reason goes beside it
+        tries = " after 3 attempts" if _retryable(exc) else ""
+        why = str(exc) if isinstance(exc, outbound.OutboundError) else type(exc).__name__
+        return _failed(evaluation, f"retrain hook failed{tries}: {why}")
     return HookCall(called_at=datetime.now(UTC))
 
 
