@@ -1,4 +1,5 @@
-"""The retrain hook: a POST to the deployment's retraining service after a live run at critical drift.
+"""The retrain hook: a POST to the deployment's retraining service after a live run that pages for
+model drift (DriftboardModelDrift's rule, by the model's own levels).
 
 Off unless both the deployment (DRIFTBOARD_RETRAIN_URL or _URL_FILE) and the model's spec
 (`retrain: true`) ask for it. Called from driftboard itself rather than from Alertmanager, so
@@ -13,26 +14,34 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Engine
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
-from driftboard import outbound
+from driftboard import alertconfig, outbound
 from driftboard.jobs.spec import JobSpec
 from driftboard.results import Evaluation, HookCall, KeptReport, RunStatus
 from driftboard.settings import Settings
-from driftboard.store import registry
+from driftboard.store import registry, streaks
 
 ATTEMPT_DEADLINE = 10.0  # seconds for one attempt's whole exchange; three attempts at most
 log = logging.getLogger(__name__)
 
 
-def critical(evaluation: Evaluation, spec: JobSpec) -> bool:
-    """Critical as the alerts judge it, by the model's own levels (alerting/config.yml's defaults)."""
+def _level(spec: JobSpec, field: str) -> float:
+    own = getattr(spec.alerts, field)
+    return alertconfig.load().default(field) if own is None else float(own)
+
+
+def pages(engine: Engine, evaluation: Evaluation, spec: JobSpec) -> bool:
+    """Whether DriftboardModelDrift fires on this run, by the model's own levels: critical drift
+    in model_drift_runs successful runs in a row, or drift_share_severe of the features at once."""
     if evaluation.status != RunStatus.SUCCEEDED or not evaluation.scored:
         return False
     levels = registry.levels(spec)
+    critical = (levels["drift_share_critical"], levels["severe_drift_ratio"])
+    streak = streaks.model_drift_runs(engine, evaluation.model, evaluation.window.end, *critical)
     share = evaluation.share_drifted or 0.0
-    severe = any((f.drift_ratio or 0.0) >= levels["severe_drift_ratio"] for f in evaluation.scored)
-    return share >= levels["drift_share_critical"] or severe
+    return streak >= _level(spec, "model_drift_runs") or share >= _level(spec, "drift_share_severe")
 
 
 def payload(
@@ -70,10 +79,16 @@ def _post(url: str, token: str | None, body: dict[str, Any]) -> None:
 
 
 def call(
-    spec: JobSpec, evaluation: Evaluation, run_id: int, report: KeptReport | None, settings: Settings
+    engine: Engine,
+    spec: JobSpec,
+    evaluation: Evaluation,
+    run_id: int,
+    report: KeptReport | None,
+    settings: Settings,
 ) -> HookCall | None:
-    """Call the hook if this live run is critical and both the model and the deployment opted in."""
-    if not spec.retrain or not critical(evaluation, spec):
+    """Call the hook if this live run pages for model drift and both the model and the
+    deployment opted in. The run is already stored (the streak counts it)."""
+    if not spec.retrain or not pages(engine, evaluation, spec):
         return None
     try:
         hook = settings.retrain_hook()

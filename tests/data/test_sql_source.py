@@ -86,7 +86,7 @@ def test_a_source_that_never_answers_fails_at_the_connect_deadline(
     """A server that takes the connection and never speaks: libpq alone would wait forever."""
     monkeypatch.setitem(dbquery.PG_LINK, "connect_timeout", "1")
     with misbehaving("silent") as server:
-        env = store_env(fresh_store, tmp_path) | {"SOURCE_URL": f"postgresql://u:pw@{server[7:]}/x"}
+        env = store_env(fresh_store, tmp_path) | {"SOURCE_URL": f"postgresql://u:hunter2@{server[7:]}/x"}
         result = invoke(["run", str(sql_job(tmp_path, WINDOW_QUERY)), *AT], env)
     assert result.code == 1
     (row,) = runs(fresh_store)

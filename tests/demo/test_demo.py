@@ -152,18 +152,20 @@ def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> Non
 
 
 # Every injected incident: the span of data it touches, and the alerts it must fire as
-# (alertname, feature label or None). Nothing else may fire for the demo model.
-# Issue 15, part A: the dead feature's and the dropped column's alerts (feature status, schema
-# change) are not on main yet. Until they land these two incidents fire nothing, as on main
-# today; when they land, name their alerts here and this test checks them too.
+# (alertname, feature label or None). Nothing else may fire for the demo model. The dropped
+# column is a dead feature (reason `missing`), not a schema change: that alert is for added
+# columns and changed types, so each incident reaches people once.
 INCIDENTS: dict[str, tuple[tuple[datetime, datetime], set[tuple[str, str | None]]]] = {
-    "dead feature on day 12": (STORY.dead_day, set()),
+    "dead feature on day 12": (STORY.dead_day, {("DriftboardFeatureDead", generate.DEAD_FEATURE)}),
     "drift from day 20": (
         (STORY.onset, STORY.end),
         {("DriftboardModelDrift", None), *(("DriftboardFeatureDrift", f) for f in generate.DRIFTED)},
     ),
     "null burst on day 25": (STORY.null_burst, {("DriftboardDataQuality", generate.NULL_BURST_FEATURE)}),
-    "column dropped from day 28": ((STORY.dropped_from, STORY.end), set()),
+    "column dropped from day 28": (
+        (STORY.dropped_from, STORY.end),
+        {("DriftboardFeatureDead", generate.DROPPED_COLUMN)},
+    ),
 }
 
 

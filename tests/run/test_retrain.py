@@ -1,5 +1,6 @@
 """The retrain hook end to end: `driftboard run` on the example data (drift from 2026-01-02 in
-three known features, tenure_months severe) posting to the capture server."""
+three known features, tenure_months severe) posting to the capture server. As the critical
+alert, the hook waits for the second critically drifted run in a row (model_drift_runs)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.alerting import CLEAN_AT, DRIFTED_AT, example_job
+from tests.support.alerting import CLEAN_AT, DRIFTED_AT, EARLIER_DRIFTED_AT, example_job
 from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.realstack import WEBHOOK_PATH, CaptureServer, free_port
 
@@ -48,12 +49,20 @@ def run(spec: Path, at: str, env: dict[str, str]) -> dict[str, Any]:
     return dict(result.json()["run"])
 
 
+def drifted_twice(spec: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The second critically drifted run in a row: the one that pages, or calls the hook."""
+    first = run(spec, EARLIER_DRIFTED_AT, env)
+    assert (first["live"], first["retrain_error"]) == (True, None)  # one run pages nothing
+    return run(spec, DRIFTED_AT, env)
+
+
 def test_a_critical_live_run_calls_the_hook_once_with_window_features_and_report(
     tmp_path: Path, sqlite_url: str, capture: CaptureServer
 ) -> None:
     spec, model = job(tmp_path, retrain=True)
     env = hook_env(tmp_path, sqlite_url, capture.url(WEBHOOK_PATH))
-    summary = run(spec, DRIFTED_AT, env)
+    assert capture.requests == []
+    summary = drifted_twice(spec, env)
     assert (summary["live"], summary["retrain_error"]) == (True, None)
 
     (call,) = capture.requests
@@ -81,14 +90,14 @@ def test_a_model_that_did_not_opt_in_never_calls(
     tmp_path: Path, sqlite_url: str, capture: CaptureServer
 ) -> None:
     spec, _ = job(tmp_path, retrain=False)
-    summary = run(spec, DRIFTED_AT, hook_env(tmp_path, sqlite_url, capture.url(WEBHOOK_PATH)))
+    summary = drifted_twice(spec, hook_env(tmp_path, sqlite_url, capture.url(WEBHOOK_PATH)))
     assert summary["retrain_error"] is None
     assert capture.requests == []
 
 
 def test_off_by_default_says_so_when_a_model_opted_in(tmp_path: Path, sqlite_url: str) -> None:
     spec, _ = job(tmp_path, retrain=True)
-    summary = run(spec, DRIFTED_AT, store_env(sqlite_url, tmp_path))
+    summary = drifted_twice(spec, store_env(sqlite_url, tmp_path))
     assert summary["status"] == "succeeded"
     assert summary["retrain_error"] == "retrain hook not called: DRIFTBOARD_RETRAIN_URL(_FILE) is not set"
 
@@ -96,9 +105,8 @@ def test_off_by_default_says_so_when_a_model_opted_in(tmp_path: Path, sqlite_url
 def test_a_failing_hook_is_said_and_the_run_stays(tmp_path: Path, sqlite_url: str) -> None:
     spec, _ = job(tmp_path, retrain=True)
     env = hook_env(tmp_path, sqlite_url, f"http://127.0.0.1:{free_port()}{WEBHOOK_PATH}")
-    summary = run(spec, DRIFTED_AT, env)
+    summary = drifted_twice(spec, env)
     assert summary["retrain_error"].startswith("retrain hook failed after 3 attempts: ")
     assert "Connection refused" in summary["retrain_error"]
     assert "127.0.0.1" not in summary["retrain_error"]  # the URL may carry a secret
-    (row,) = runs(sqlite_url)
-    assert (row["status"], row["n_drifted"]) == ("succeeded", 3)
+    assert [(r["status"], r["n_drifted"]) for r in runs(sqlite_url)] == [("succeeded", 3)] * 2
