@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from driftboard.dashboards import inventory
+from driftboard.dashboards.style import SKIPPED_CELL
 from driftboard.demo import generate
 from driftboard.sla.data import Span, fetch
 from driftboard.store import connect
@@ -85,16 +86,18 @@ def heatmap_cells(url: str) -> list[dict[str, object]]:
 def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_demo: DemoRun) -> None:
     cells = heatmap_cells(pg_demo.url)
     assert len(cells) == 120 * len(FEATURES)
-    scored = [c for c in cells if c["drift_ratio"] is not None]  # not the dead or dropped cells
-    assert len(cells) - len(scored) == len(affected(STORY.dead_day)) + len(
-        affected((STORY.dropped_from, STORY.end))
+    # The dead feature's and the dropped column's cells show as skipped, nothing else does.
+    skipped = sorted((c["feature"], c["time"]) for c in cells if c["drift_ratio"] == SKIPPED_CELL)
+    assert skipped == sorted(
+        [(generate.DEAD_FEATURE, end) for end in affected(STORY.dead_day)]
+        + [(generate.DROPPED_COLUMN, end) for end in affected((STORY.dropped_from, STORY.end))]
     )
-    drifted = [c for c in scored if c["drift_ratio"] >= 1]  # type: ignore[operator]
+    drifted = [c for c in cells if c["drift_ratio"] >= 1]  # type: ignore[operator]
     assert {c["feature"] for c in drifted} == set(generate.DRIFTED)
     assert min(c["time"] for c in drifted) == STORY.onset + timedelta(hours=6)  # the first window after onset
     for feature in generate.DRIFTED:  # every window after the onset, none before
         after = [c for c in cells if c["feature"] == feature and c["time"] > STORY.onset]
-        assert all((c["drift_ratio"] or 0) >= 1 for c in after), feature  # type: ignore[operator]
+        assert all(c["drift_ratio"] >= 1 for c in after), feature  # type: ignore[operator]
     ranks = {c["feature"]: c["worst_rank"] for c in cells}
     assert sorted(ranks[f] for f in generate.DRIFTED) == ["0001", "0002", "0003"]  # worst on top
 
