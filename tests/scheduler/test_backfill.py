@@ -15,7 +15,13 @@ from driftboard.cli import app
 from driftboard.settings import get_settings
 from driftboard.store import connect
 from driftboard.store.models import Run
-from tests.support.alerting import DRIFTED_AT, NOTIFY_TIMEOUT, example_job, pagerduty_about
+from tests.support.alerting import (
+    DRIFTED_AT,
+    EARLIER_DRIFTED_AT,
+    NOTIFY_TIMEOUT,
+    example_job,
+    pagerduty_about,
+)
 from tests.support.cli_helpers import invoke, runs, store_env
 from tests.support.realstack import PAGERDUTY_PATH, Stack, http_json, wait_until
 
@@ -136,7 +142,8 @@ def test_a_backfill_leaves_the_live_group_and_alertmanager_alone(
 ) -> None:
     stack, (job, model) = alerting_stack, example_job(tmp_path)
     env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": stack.pushgateway_url}
-    assert invoke(["run", str(job), "--at", DRIFTED_AT], env).code == 0  # the live window pages
+    for at in (EARLIER_DRIFTED_AT, DRIFTED_AT):  # the second critical run in a row pages
+        assert invoke(["run", str(job), "--at", at], env).code == 0
     stack.capture.wait_for(PAGERDUTY_PATH, pagerduty_about(model, "trigger"), NOTIFY_TIMEOUT, "the page")
     live, alerts = group_of(stack, model), wait_until(lambda: firing(stack, model), NOTIFY_TIMEOUT, "alerts")
 
@@ -152,7 +159,8 @@ def test_a_backfill_leaves_the_live_group_and_alertmanager_alone(
     # A canary pushed after the backfill pages once everything pushed before it went through.
     (tmp_path / "canary").mkdir()
     canary_job, canary = example_job(tmp_path / "canary")
-    assert invoke(["run", str(canary_job), "--at", DRIFTED_AT], env).code == 0
+    for at in (EARLIER_DRIFTED_AT, DRIFTED_AT):
+        assert invoke(["run", str(canary_job), "--at", at], env).code == 0
     stack.capture.wait_for(PAGERDUTY_PATH, pagerduty_about(canary, "trigger"), NOTIFY_TIMEOUT, "the canary")
     assert group_of(stack, model) == live
     assert firing(stack, model) == alerts
