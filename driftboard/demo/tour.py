@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.progress import Progress
 from sqlalchemy import Engine
 
-from driftboard.demo import generate
+from driftboard.demo import generate, ondisk
 from driftboard.jobs.load import LoadedSpec, load_specs
 from driftboard.scheduler import backfill
 from driftboard.settings import Settings
@@ -28,7 +28,7 @@ def run_demo(
     """Regenerate the month ending at `end` and recompute every window (force: a demo is a reset),
     waiting `pace` seconds after each so that a Prometheus scraping that often sees each one."""
     story = generate.story_ending(end)
-    (loaded,) = load_specs([generate.write(story, folder)])
+    (loaded,) = load_specs([ondisk.write(story, folder)])
     connect.open_store(settings).dispose()  # schema first; the embedded SQLite migrates itself
     windows = backfill.windows_in(loaded, story.start, story.end)
     # An Evidently HTML report costs ~10 s against ~0.5 s for the scores: the month is scored
