@@ -13,8 +13,9 @@ earliest a live run could have seen it. Windows due later are judged by finished
 so an outage after a model went live still costs freshness and detection time.
 
 sla_runs gains `backfilled` and `known_at`; sla_incidents detects and alerts by `known_at`.
-Both views are made from 0005's SQL with those changes (sla_incidents reads sla_runs, so it
-goes first and comes back last), and the Grafana role's SELECT is granted again.
+Both views are made from the SQL the earlier migrations left (0006's on PostgreSQL, 0005's on
+SQLite) with those changes (sla_incidents reads sla_runs, so it goes first and comes back
+last), and the Grafana role's SELECT is granted again.
 """
 
 import importlib.util
@@ -60,19 +61,29 @@ EPOCH = {
 }
 
 
-def views_0005(dialect: str) -> dict[str, str]:
-    """0005's own view SQL (its module, so downgrade restores exactly that)."""
-    path = Path(__file__).with_name("20261128_0005_sla.py")
-    spec = importlib.util.spec_from_file_location("driftboard_migration_0005", path)
+def _module(name: str) -> Any:
+    path = Path(__file__).with_name(name)
+    spec = importlib.util.spec_from_file_location(f"driftboard_migration_{path.stem}", path)
     assert spec is not None
     assert spec.loader is not None
-    module: Any = importlib.util.module_from_spec(spec)
+    module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {name: module.view_sql(dialect)[name] for name in VIEWS}
+    return module
+
+
+def views_before(dialect: str) -> dict[str, str]:
+    """The views as the migrations before this one left them (their own modules, so downgrade
+    restores exactly that): on PostgreSQL 0006's, which look up one partition of
+    feature_results; on SQLite 0005's."""
+    if dialect == "postgresql":
+        views = _module("20261128_0006_partition_feature_results.py").sla_views(pruned=True)
+    else:
+        views = _module("20261128_0005_sla.py").view_sql(dialect)
+    return {name: str(views[name]) for name in VIEWS}
 
 
 def views_0010(dialect: str) -> dict[str, str]:
-    runs, incidents = views_0005(dialect).values()
+    runs, incidents = views_before(dialect).values()
     for before, after in RUNS_CHANGES:
         assert before in runs, before
         runs = runs.replace(before, after.replace("{first_finished_epoch}", EPOCH[dialect]))
@@ -97,4 +108,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _replace(views_0005(op.get_bind().dialect.name))
+    _replace(views_before(op.get_bind().dialect.name))
