@@ -13,6 +13,7 @@ earliest a live run could have seen it. Windows due later are judged by finished
 so an outage after a model went live still costs freshness and detection time.
 
 sla_runs gains `backfilled` and `known_at`; sla_incidents detects and alerts by `known_at`.
+An index on runs (model, finished_at) makes each model's first finished_at one index probe.
 Both views are made from the SQL the earlier migrations left (0006's on PostgreSQL, 0005's on
 SQLite) with those changes (sla_incidents reads sla_runs, so it goes first and comes back
 last), and the Grafana role's SELECT is granted again.
@@ -52,9 +53,10 @@ RUNS_CHANGES = [
         "m.performance_metric, m.performance_threshold, {first_finished_epoch} AS first_finished_epoch,\n",
     ),
 ]
-# A window function, not a join on a GROUP BY: PostgreSQL still pushes a query's `model = ...`
-# below it (model is its partition), and reads each model's runs once.
-FIRST = "min(r.finished_at) OVER (PARTITION BY r.model)"
+# A scalar subquery on the index below, neither a window function (a period's `window_end`
+# condition could no longer reach the runs index: 7x slower SLO panels) nor a join on a GROUP BY.
+FIRST = "(SELECT min(first_run.finished_at) FROM runs first_run WHERE first_run.model = r.model)"
+INDEX = "ix_runs_model_finished_at"
 EPOCH = {
     "postgresql": f"extract(epoch FROM {FIRST})",
     "sqlite": f"round((julianday({FIRST}) - 2440587.5) * 86400.0, 3)",
@@ -104,8 +106,10 @@ def _replace(views: dict[str, str]) -> None:
 
 
 def upgrade() -> None:
+    op.create_index(INDEX, "runs", ["model", "finished_at"])
     _replace(views_0010(op.get_bind().dialect.name))
 
 
 def downgrade() -> None:
     _replace(views_before(op.get_bind().dialect.name))
+    op.drop_index(INDEX, "runs")
