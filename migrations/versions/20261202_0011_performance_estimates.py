@@ -1,7 +1,7 @@
 """performance_estimates and class_performance, readable by Grafana with performance_results
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-02 15:30:00
 
 Issue 20: performance estimated from a binary classifier's scores before its labels land
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
