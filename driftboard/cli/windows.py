@@ -14,6 +14,7 @@ from driftboard.jobs.load import LoadedSpec
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
     from driftboard.results import WindowPerformance
+    from driftboard.sla.publish import Refreshed
 
 DRIFT_EXIT = 4  # run --fail-on-drift: the run found dataset drift
 
@@ -166,9 +167,11 @@ def labels(
 ) -> None:
     """Compute performance for every window of the lookback whose delayed labels have landed."""
     (loaded,) = specs_or_exit([spec])
-    results, push_error = refresh_labels(loaded, parse_at(at))
-    if push_error:  # stored all the same: said once, as a run's push_error
-        err.print(f"warning: {push_error}", highlight=False, soft_wrap=True, markup=False)
+    refreshed = refresh_labels(loaded, parse_at(at))
+    results = refreshed.results
+    for problem in (refreshed.push_error, refreshed.retrain.error if refreshed.retrain else None):
+        if problem:  # stored all the same: said once, as a run's push_error
+            err.print(f"warning: {problem}", highlight=False, soft_wrap=True, markup=False)
     for result in results:
         typer.echo(_label_line(result, as_json))
     failed = sum(bool(r.error) for r in results)
@@ -186,10 +189,9 @@ def _label_line(result: "WindowPerformance", as_json: bool) -> str:
     return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}"
 
 
-def refresh_labels(loaded: LoadedSpec, at: datetime) -> "tuple[list[WindowPerformance], str | None]":
-    """The refreshed windows, and why the push of the newest performance failed (or None)."""
+def refresh_labels(loaded: LoadedSpec, at: datetime) -> "Refreshed":
+    """The refreshed windows, the push of the newest performance and the retrain hook's call."""
     from driftboard.errors import DataError
-    from driftboard.sla import labels as delayed
     from driftboard.sla import publish
     from driftboard.store import connect
 
@@ -199,8 +201,7 @@ def refresh_labels(loaded: LoadedSpec, at: datetime) -> "tuple[list[WindowPerfor
     except StoreError as exc:
         fail(str(exc), 3)
     try:
-        results = delayed.refresh(engine, loaded, at)
-        return results, publish.publish(engine, loaded, settings.pushgateway_url)
+        return publish.refresh(engine, loaded, settings, at)
     except DataError as exc:
         fail(str(exc), 1)
     finally:

@@ -293,7 +293,7 @@ class JobSpec(Strict):
     alerts: Alerts = Alerts()
     sla: Sla = Sla()
     labels: Labels | None = None
-    retrain: bool = Field(False, description="Call the deployment's retrain hook at critical drift.")
+    retrain: bool = Field(False, description="Retrain hook at critical drift or degraded performance.")
 
     @field_validator("model")
     @classmethod

@@ -153,7 +153,7 @@ class Scheduler:
         if loaded is None or self.stopping.is_set():
             return
         try:
-            windows, push_error = self.pool.run(labeljobs.compute, loaded, self.settings)
+            windows, push_error, hook_error = self.pool.run(labeljobs.compute, loaded, self.settings)
         except ShuttingDown:
             return
         except Exception as exc:  # the next refresh recomputes the whole lookback
@@ -165,6 +165,10 @@ class Scheduler:
         if push_error:  # DriftboardPushFailing counts these with the runs' failed pushes
             selfmon.record_push_failure(model)
             self.log.warning("performance not pushed", extra={"model": model, "error": push_error})
+        if hook_error:
+            self.log.warning(
+                "retrain hook for performance failed", extra={"model": model, "error": hook_error}
+            )
 
     def _plan(self, loaded: LoadedSpec) -> list[Window]:
         spec, limit = loaded.spec, self.settings.catchup_max_windows

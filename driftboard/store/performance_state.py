@@ -3,6 +3,7 @@ refresh pushes (only the newest of each, as for drift), and how many of the newe
 windows in a row missed labels.threshold, which DriftboardPerformanceDegraded counts."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -78,3 +79,11 @@ def _streak(conn: Connection, model: str, labels: Labels) -> int:
             break
         count += 1
     return count
+
+
+def newest_end(engine: Engine, model: str) -> datetime | None:
+    """The end of the model's newest window with realised metrics (None: none yet)."""
+    query = select(func.max(PerformanceResult.window_end)).where(PerformanceResult.model == model)
+    with engine.connect() as conn:
+        end: datetime | None = conn.scalar(query)
+    return end
