@@ -79,6 +79,7 @@ class Dashboards(_Frozen):
     feature: Uid
     job_health: Uid
     sla: Uid
+    performance: Uid
 
 
 class Alert(_Frozen):

@@ -194,3 +194,32 @@ class WindowPerformance:
     n_labeled: int
     metrics: dict[str, float]
     error: str | None = None  # the window's labels or predictions could not be used: why
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # multiclass: class → metrics
+
+    @property
+    def labelled_share(self) -> float:
+        return self.n_labeled / self.n_rows if self.n_rows else 0.0
+
+
+@dataclass(frozen=True)
+class PerformanceSnapshot:
+    """A model's newest performance as the store holds it after a labels refresh: what is pushed."""
+
+    model: str
+    realised: WindowPerformance | None  # the newest window with realised metrics
+    estimated: "WindowEstimate | None"  # the newest window with estimates
+    metric: str  # labels.metric
+    threshold: float | None
+    degraded_windows: int  # newest realised windows in a row on the wrong side of the threshold
+    alert_windows: int  # labels.alert_windows
+    severity: str  # labels.severity, else alerting/config.yml's
+
+
+@dataclass(frozen=True)
+class WindowEstimate:
+    """One window's performance expected from its scores alone, before its labels land."""
+
+    window: Window
+    n_rows: int
+    n_labeled: int  # labels landed so far (any share: estimates do not wait for them)
+    metrics: dict[str, float]

@@ -55,13 +55,14 @@ def decommission(model: Annotated[str, typer.Argument(help="Model name as in its
     """Delete a model's metrics from the Pushgateway so its alerts resolve; history stays in the database."""
     from urllib.error import URLError
 
-    from driftboard.prometheus import push
+    from driftboard.prometheus import performance_series, push
 
     url = load_settings().pushgateway_url
     if not url:
         fail("DRIFTBOARD_PUSHGATEWAY_URL is not set", 2)
     try:
         push.delete(url, model)
+        performance_series.delete(url, model)  # its performance group, if it has labels
     except (URLError, OSError) as exc:
         fail(f"could not delete {model!r} from the Pushgateway: {getattr(exc, 'reason', exc)}")
-    typer.echo(f"deleted the Pushgateway group of {model}")
+    typer.echo(f"deleted the Pushgateway groups of {model}")

@@ -14,6 +14,7 @@ from driftboard.jobs.load import LoadedSpec
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
     from driftboard.results import WindowPerformance
+    from driftboard.sla.publish import Refreshed
 
 DRIFT_EXIT = 4  # run --fail-on-drift: the run found dataset drift
 
@@ -166,21 +167,13 @@ def labels(
 ) -> None:
     """Compute performance for every window of the lookback whose delayed labels have landed."""
     (loaded,) = specs_or_exit([spec])
-    results = refresh_labels(loaded, parse_at(at))
+    refreshed = refresh_labels(loaded, parse_at(at))
+    results = refreshed.results
+    for problem in (refreshed.push_error, refreshed.retrain.error if refreshed.retrain else None):
+        if problem:  # stored all the same: said once, as a run's push_error
+            err.print(f"warning: {problem}", highlight=False, soft_wrap=True, markup=False)
     for result in results:
-        row = {
-            "window_end": result.window.end.isoformat(),
-            "rows": result.n_rows,
-            "labeled": result.n_labeled,
-        }
-        if as_json:
-            typer.echo(json.dumps(row | result.metrics | ({"error": result.error} if result.error else {})))
-        else:
-            scores = (
-                "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
-                or f"not computed: {result.error}"
-            )
-            typer.echo(f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}")
+        typer.echo(_label_line(result, as_json))
     failed = sum(bool(r.error) for r in results)
     if failed:  # the others are stored; these windows keep what they had
         fail(f"{failed} window{'s' if failed > 1 else ''} could not be computed; see above")
@@ -189,22 +182,26 @@ def labels(
 def _label_line(result: "WindowPerformance", as_json: bool) -> str:
     row = {"window_end": result.window.end.isoformat(), "rows": result.n_rows, "labeled": result.n_labeled}
     if as_json:
-        return json.dumps(row | result.metrics | ({"error": result.error} if result.error else {}))
-    scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
-    return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores or result.error}"
+        extra = {"error": result.error} if result.error else {}
+        classes = {"per_class": result.per_class} if result.per_class else {}
+        return json.dumps(row | result.metrics | classes | extra)
+    scores = "  ".join(f"{k} {v:.4g}" for k, v in result.metrics.items()) or f"not computed: {result.error}"
+    return f"{row['window_end']}  {result.n_labeled}/{result.n_rows} labelled  {scores}"
 
 
-def refresh_labels(loaded: LoadedSpec, at: datetime) -> "list[WindowPerformance]":
+def refresh_labels(loaded: LoadedSpec, at: datetime) -> "Refreshed":
+    """The refreshed windows, the push of the newest performance and the retrain hook's call."""
     from driftboard.errors import DataError
-    from driftboard.sla import labels as delayed
+    from driftboard.sla import publish
     from driftboard.store import connect
 
+    settings = load_settings()
     try:
-        engine = connect.open_store(load_settings())
+        engine = connect.open_store(settings)
     except StoreError as exc:
         fail(str(exc), 3)
     try:
-        return delayed.refresh(engine, loaded, at)
+        return publish.refresh(engine, loaded, settings, at)
     except DataError as exc:
         fail(str(exc), 1)
     finally:

@@ -9,7 +9,7 @@ from grafana_foundation_sdk.builders.dashboard import Dashboard
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
 from driftboard.dashboards import common as c
-from driftboard.dashboards import feature, heatmap, job_health, overview, sla, sqlquery
+from driftboard.dashboards import feature, heatmap, job_health, model_performance, overview, sla, sqlquery
 
 # File name (the dashboard's uid) → builder. Grafana's file provider loads every file.
 DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
@@ -18,6 +18,7 @@ DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
     f"{c.UID_FEATURE}.json": feature.build,
     f"{c.UID_JOB_HEALTH}.json": job_health.build,
     f"{c.UID_SLA}.json": sla.build,
+    f"{c.UID_PERFORMANCE}.json": model_performance.build,
 }
 GENERATED = Path("dashboards/generated")  # relative to the repository root, like jobs/
 # Where compose mounts GENERATED inside Grafana (provisioning/dashboards/driftboard.yaml).

@@ -28,6 +28,7 @@ UID_OVERVIEW, UID_HEATMAP, UID_FEATURE = (
     CONFIG.dashboards.feature,
 )
 UID_JOB_HEALTH, UID_SLA = CONFIG.dashboards.job_health, CONFIG.dashboards.sla
+UID_PERFORMANCE = CONFIG.dashboards.performance
 
 # alerting/config.yml's default alert levels. SQL panels judge each model by its own levels
 # (sla_models); static colour steps cannot differ per model, so they use these.

@@ -3,7 +3,9 @@
 A drift onset reads as a colour band starting at one column. Rows are ordered worst first:
 Grafana's PostgreSQL backend turns the long result into one series per combination of its
 text columns and sorts the series by those columns in order, so a zero-padded rank column
-placed before `feature` decides the row order; the row is then displayed by its feature.
+placed before `feature` decides the row order; the row is then displayed by its label. The
+prediction's and the target's drift are rows of their own, on top ("prediction: <column>"):
+their rank is 0000, before every feature's.
 """
 
 from grafana_foundation_sdk.builders import statushistory, table
@@ -44,7 +46,9 @@ WITH ranks AS (
   FROM (SELECT feature, row_number() OVER (ORDER BY max(ratio) DESC NULLS LAST, feature) AS position
         FROM ({WORST}) worst GROUP BY feature) ranked
 )
-SELECT window_end AS time, (SELECT rank_of FROM ranks) ->> feature AS worst_rank, feature,
+SELECT window_end AS time,
+       CASE WHEN role = 'feature' THEN (SELECT rank_of FROM ranks) ->> feature ELSE '0000' END AS worst_rank,
+       feature, CASE WHEN role = 'feature' THEN feature ELSE role || ': ' || feature END AS label,
        CASE status WHEN 'ok' THEN drift_ratio WHEN 'skipped' THEN {s.SKIPPED_CELL} ELSE {s.ERROR_CELL} END
          AS drift_ratio
 FROM feature_results
@@ -62,7 +66,8 @@ def grid() -> statushistory.Panel:
         statushistory.Panel()
         .title("Feature drift ratio per run")
         .description(
-            "Rows: features, worst first (highest drift ratio in the range). Columns: runs. A cell is the "
+            "Rows: the prediction's and the target's drift on top, then features, worst first (highest "
+            "drift ratio in the range). Columns: runs. A cell is the "
             "feature's drift ratio in that run (≥ 1 drifted, whichever way the test points). A dead "
             "feature (DriftboardFeatureDead) shows 'skipped' (dropped, all null, duplicated) or 'error' "
             "(wrong type, test failed) in its own colour; no cell: no run. The table 'Features not "
@@ -74,7 +79,7 @@ def grid() -> statushistory.Panel:
         .thresholds(s.ratio_thresholds())
         .color_scheme(s.by_threshold())
         .mappings(s.dead_cells())
-        .display_name("${__field.labels.feature}")
+        .display_name("${__field.labels.label}")
         .show_value(cm.VisibilityMode.AUTO)
         .row_height(0.9)
         .legend(VizLegendOptions().show_legend(True).display_mode(cm.LegendDisplayMode.LIST))

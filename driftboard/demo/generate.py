@@ -89,10 +89,14 @@ def customers(rng: np.random.Generator, n: int, drifted: bool) -> pd.DataFrame:
         }
     )
     # Scored from undrifted inputs only, so exactly DRIFTED moves and the prediction does not.
-    logit = -2.2 + 0.35 * frame["support_calls"] + 0.5 * frame["late_payments"] - 0.01 * frame["age"]
-    frame["churn_probability"] = (1 / (1 + np.exp(-logit))).round(4)
+    frame["churn_probability"] = (1 / (1 + np.exp(-logit(frame)))).round(4)
     frame["churned"] = rng.random(n) < frame["churn_probability"]
     return frame
+
+
+def logit(frame: pd.DataFrame) -> pd.Series:
+    """The model (and, in the demo, the truth): log-odds of churn."""
+    return -2.2 + 0.35 * frame["support_calls"] + 0.5 * frame["late_payments"] - 0.01 * frame["age"]
 
 
 def _mix(drifted: bool) -> list[float]:

@@ -136,6 +136,11 @@ class Columns(Strict):
     categorical: list[ColumnName] = []
     prediction: Prediction | None = None
     target: str | None = None
+    # Labels usually land after the run, so the target is scored only when asked to: where the
+    # current data holds it at run time, its drift (label shift) is a row of its own.
+    target_drift: stattests.ColumnType | None = Field(
+        None, description="Score the target's drift as this type."
+    )
     ignored: list[str] = []
 
     @model_validator(mode="after")
@@ -151,6 +156,8 @@ class Columns(Strict):
                 seen[name] = role
         if not self.numerical and not self.categorical and not self.prediction:
             raise ValueError("declare at least one numerical, categorical or prediction column")
+        if self.target_drift is not None and self.target is None:
+            raise ValueError("target_drift needs a target column")
         return self
 
     def scored(self) -> dict[str, stattests.ColumnType]:
@@ -159,7 +166,15 @@ class Columns(Strict):
         typed.update(dict.fromkeys(self.categorical, "categorical"))
         if self.prediction:
             typed[self.prediction.name] = self.prediction.type
+        if self.target and self.target_drift:
+            typed[self.target] = self.target_drift
         return typed
+
+    def role(self, name: str) -> str:
+        """feature, prediction or target: how results and the heatmap name a scored column."""
+        if self.prediction and name == self.prediction.name:
+            return "prediction"
+        return "target" if name == self.target else "feature"
 
 
 def _known_stattest(name: str) -> str:
@@ -215,9 +230,11 @@ class Sla(Strict):
 
 
 Task = Literal["classification", "regression"]
-Metric = Literal["accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse", "r2"]
+# log_loss is computed and pushed too but cannot be judged: lower is better, and the SLA views
+# (migration 0005) know only mae and rmse as such.
+Metric = Literal["accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "mae", "rmse", "r2"]
 TASK_METRICS: dict[str, tuple[str, ...]] = {
-    "classification": ("accuracy", "precision", "recall", "f1", "roc_auc"),
+    "classification": ("accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc"),
     "regression": ("mae", "rmse", "r2"),
 }
 
@@ -235,6 +252,10 @@ class Labels(Strict):
     min_labeled_share: float = Field(0.9, gt=0, le=1)
     lookback: Duration = timedelta(days=30)
     refresh: Duration = Field(timedelta(days=1), description="How often the scheduler picks labels up.")
+    alert_windows: int = Field(1, ge=1, description="DriftboardPerformanceDegraded after this many in a row.")
+    severity: Literal["warning", "critical"] | None = Field(
+        None, description="Default: alerting/config.yml's."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "Labels":
@@ -249,6 +270,13 @@ class Labels(Strict):
     @property
     def judged_metric(self) -> str:
         return self.metric or ("f1" if self.task == "classification" else "rmse")
+
+    def degraded(self, value: float) -> bool:
+        """Below the threshold (above it for errors), as the SLA views judge a window unhealthy."""
+        if self.threshold is None:
+            return False
+        lower_is_better = self.judged_metric in ("mae", "rmse")
+        return value > self.threshold if lower_is_better else value < self.threshold
 
 
 class JobSpec(Strict):
@@ -265,7 +293,7 @@ class JobSpec(Strict):
     alerts: Alerts = Alerts()
     sla: Sla = Sla()
     labels: Labels | None = None
-    retrain: bool = Field(False, description="Call the deployment's retrain hook at critical drift.")
+    retrain: bool = Field(False, description="Retrain hook at critical drift or degraded performance.")
 
     @field_validator("model")
     @classmethod
@@ -292,8 +320,8 @@ class JobSpec(Strict):
 def _check_labels(columns: Columns, labels: Labels) -> None:
     if columns.target is None or columns.prediction is None:
         raise ValueError("labels need columns.target and columns.prediction")
-    if labels.judged_metric == "roc_auc" and columns.prediction.type != "numerical":
-        raise ValueError("roc_auc needs a numerical prediction (a score)")
+    if labels.judged_metric in ("roc_auc", "pr_auc") and columns.prediction.type != "numerical":
+        raise ValueError(f"{labels.judged_metric} needs a numerical prediction (a score)")
 
 
 def _check_choice(column: str, column_type: stattests.ColumnType, choice: "TestChoice") -> None:

@@ -19,6 +19,7 @@ import yaml
 from driftboard import alertconfig
 from driftboard.alertconfig import AlertConfig, ConfigError
 from driftboard.prometheus.dataalerts import DATA_ALERTS
+from driftboard.prometheus.perfalerts import PERFORMANCE_ALERTS
 from driftboard.prometheus.ruletext import (
     ANCHOR,
     COUNT,
@@ -138,6 +139,7 @@ ALERTS = {
         "job_health",
         (),
     ),
+    **PERFORMANCE_ALERTS,
 }
 
 
@@ -184,7 +186,7 @@ def alert_rule(name: str, alert: Alert, config: AlertConfig) -> dict[str, Any]:
         "alert": name,
         "expr": fill(alert.expr, config),
         "for": settings.for_,
-        "labels": {"severity": settings.severity},
+        "labels": {"severity": alert.severity or settings.severity},
         "annotations": annotations,
     }
 

@@ -16,6 +16,7 @@ class Alert(NamedTuple):
     description: str
     dashboard: str  # opened on the alert's model (and feature); its uid is under `dashboards:`
     variables: tuple[str, ...] = ("model",)
+    severity: str | None = None  # a template taking it from the series; None: the config's
 
 
 def value_of(promql: str, fmt: str, args: str = "$labels.model") -> str:

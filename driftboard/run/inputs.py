@@ -71,14 +71,13 @@ def load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions, limi
             f"reference data has {summary.rows} rows, fewer than drift.min_reference_rows "
             f"({spec.drift.min_reference_rows})"
         )
-    prediction = spec.columns.prediction.name if spec.columns.prediction else None
     scored = spec.columns.scored()
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # numpy and Arrow release the GIL
         sides = list(
             pool.map(lambda n: quality.check_side(cur.table, n, scored[n], "current", False), scored)
         )
     columns = [
-        quality.combine(name, "prediction" if name == prediction else "feature", kind, ref[name], side)
+        quality.combine(name, spec.columns.role(name), kind, ref[name], side)
         for (name, kind), side in zip(scored.items(), sides, strict=True)
     ]
     changes = quality.schema_changes(spec, summary.dtypes, cur.dtypes)

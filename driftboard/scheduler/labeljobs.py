@@ -47,15 +47,18 @@ def unschedule(aps: BaseScheduler, model: str) -> None:
         aps.remove_job(PREFIX + model)
 
 
-def compute(loaded: LoadedSpec, settings: Settings) -> int:
-    """In a worker: refresh the lookback's windows; how many had landed. Errors cross the
-    process boundary as plain RuntimeErrors with the reason (no password: describe_db_error)."""
+def compute(loaded: LoadedSpec, settings: Settings) -> tuple[int, str | None, str | None]:
+    """In a worker: refresh the lookback's windows, push the newest performance and call the
+    retrain hook if due; how many had landed, why the push failed and why the hook failed (or
+    None). Errors cross the process boundary as plain RuntimeErrors with the reason (no
+    password: describe_db_error)."""
     from driftboard.scheduler.worker import engine_for
-    from driftboard.sla import labels  # the worker's import, not the scheduler's
+    from driftboard.sla import publish  # the worker's import, not the scheduler's
 
     try:
-        results = labels.refresh(engine_for(settings.database_url.get_secret_value()), loaded)
-        return sum(r.error is None for r in results)
+        done = publish.refresh(engine_for(settings.database_url.get_secret_value()), loaded, settings)
+        hook_error = done.retrain.error if done.retrain else None
+        return sum(r.error is None for r in done.results), done.push_error, hook_error
     except SQLAlchemyError as exc:
         raise RuntimeError(f"results database: {describe_db_error(exc)}") from None
     except Exception as exc:  # bad data, an unreachable source: said in the scheduler's log

@@ -153,7 +153,7 @@ class Scheduler:
         if loaded is None or self.stopping.is_set():
             return
         try:
-            windows = self.pool.run(labeljobs.compute, loaded, self.settings)
+            windows, push_error, hook_error = self.pool.run(labeljobs.compute, loaded, self.settings)
         except ShuttingDown:
             return
         except Exception as exc:  # the next refresh recomputes the whole lookback
@@ -162,6 +162,13 @@ class Scheduler:
             return
         selfmon.LABEL_REFRESHES.labels(model=model, status="succeeded").inc()
         self.log.info("delayed labels refreshed", extra={"model": model, "windows": windows})
+        if push_error:  # DriftboardPushFailing counts these with the runs' failed pushes
+            selfmon.record_push_failure(model)
+            self.log.warning("performance not pushed", extra={"model": model, "error": push_error})
+        if hook_error:
+            self.log.warning(
+                "retrain hook for performance failed", extra={"model": model, "error": hook_error}
+            )
 
     def _plan(self, loaded: LoadedSpec) -> list[Window]:
         spec, limit = loaded.spec, self.settings.catchup_max_windows

@@ -1,7 +1,8 @@
 """Performance metrics of one window's labelled predictions, by scikit-learn.
 
 A metric that is undefined for the window (ROC AUC with one class present, R² of one row) is
-left out rather than stored as a number that means nothing.
+left out rather than stored as a number that means nothing. A score outside [0, 1] is not a
+probability, so it has no log-loss.
 """
 
 import math
@@ -17,9 +18,9 @@ from driftboard.jobs.spec import Labels
 def performance(truth: pd.Series, predicted: pd.Series, labels: Labels, score: bool) -> dict[str, float]:
     """`score`: the prediction is a numerical score (a probability for classification)."""
     if labels.task == "regression":
-        return regression(_numbers(truth, "target"), _numbers(predicted, "prediction"))
+        return regression(numbers(truth, "target"), numbers(predicted, "prediction"))
     if score:
-        return binary(_classes(truth), _numbers(predicted, "prediction"), labels.decision_threshold)
+        return binary(classes(truth), numbers(predicted, "prediction"), labels.decision_threshold)
     return multiclass(truth.astype(str).to_numpy(), predicted.astype(str).to_numpy())
 
 
@@ -43,6 +44,9 @@ def binary(truth: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str,
     }
     if len(set(truth.tolist())) == 2:
         values["roc_auc"] = sk.roc_auc_score(truth, scores)
+        values["pr_auc"] = sk.average_precision_score(truth, scores)  # the step-wise area, no interpolation
+    if len(truth) and scores.min() >= 0 and scores.max() <= 1:
+        values["log_loss"] = sk.log_loss(truth, scores, labels=[0, 1])
     return _floats(values)
 
 
@@ -57,7 +61,15 @@ def multiclass(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     return _floats(values)
 
 
-def _numbers(values: pd.Series, role: str) -> np.ndarray:
+def per_class(truth: np.ndarray, predicted: np.ndarray) -> dict[str, dict[str, float]]:
+    """Each class's precision, recall, F1 and support (its labelled rows), as text labels."""
+    known = sorted(set(truth.tolist()) | set(predicted.tolist()))
+    scores = sk.precision_recall_fscore_support(truth, predicted, labels=known, zero_division=0)
+    names = ("precision", "recall", "f1", "support")
+    return {c: _floats({n: v[i] for n, v in zip(names, scores, strict=True)}) for i, c in enumerate(known)}
+
+
+def numbers(values: pd.Series, role: str) -> np.ndarray:
     converted = pd.to_numeric(values, errors="coerce")
     bad = values[converted.isna()]
     if len(bad):
@@ -69,7 +81,7 @@ def _numbers(values: pd.Series, role: str) -> np.ndarray:
     return numbers
 
 
-def _classes(values: pd.Series) -> np.ndarray:
+def classes(values: pd.Series) -> np.ndarray:
     """Binary targets: 0/1, true/false (as booleans, numbers or text)."""
     text = values.astype(str).str.strip().str.lower()
     mapped = text.map({"1": 1, "1.0": 1, "true": 1, "0": 0, "0.0": 0, "false": 0})

@@ -142,7 +142,7 @@ class FeatureResult(Base):
     model: Mapped[str] = mapped_column(String(63))
     window_end: Mapped[datetime] = mapped_column(UTCDateTime())
     feature: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))  # feature | prediction
+    role: Mapped[str] = mapped_column(String(16))  # feature | prediction | target
     column_type: Mapped[str] = mapped_column(String(16))  # numerical | categorical
     status: Mapped[str] = mapped_column(String(16))  # ok | skipped | error
     reason: Mapped[str | None] = mapped_column(Text)
@@ -213,4 +213,38 @@ class PerformanceResult(Base):
     value: Mapped[float] = mapped_column(Float)
     n_rows: Mapped[int] = mapped_column(Integer)  # predictions in the window
     n_labeled: Mapped[int] = mapped_column(Integer)  # of which have a label
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PerformanceEstimate(Base):
+    """One metric of one window estimated from its scores before labels land (migration 0011),
+    kept beside the realised PerformanceResult, never in its place."""
+
+    __tablename__ = "performance_estimates"
+    __table_args__ = (UniqueConstraint("model", "window_end", "metric"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(63))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    n_rows: Mapped[int] = mapped_column(Integer)  # scored predictions in the window
+    n_labeled: Mapped[int] = mapped_column(Integer)  # of which had a label by computed_at
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClassPerformance(Base):
+    """One class's metric in one window of a multiclass model (migration 0011)."""
+
+    __tablename__ = "class_performance"
+    __table_args__ = (UniqueConstraint("model", "window_end", "class_label", "metric"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(63))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    class_label: Mapped[str] = mapped_column(String(255))
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

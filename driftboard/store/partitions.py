@@ -105,7 +105,7 @@ def drop_before(conn: Connection, before: datetime) -> list[str]:
 def delete_before(conn: Connection, before: datetime) -> int:
     """Runs before the cutoff (their feature rows cascade), their performance results, and
     the feature_daily days they made up."""
-    for table in ("performance_results", TABLE):
+    for table in ("performance_results", "performance_estimates", "class_performance", TABLE):
         conn.execute(text_with_times(f"DELETE FROM {table} WHERE window_end < :c", "c"), {"c": before})
     deleted = runs.delete_before(conn, before)
     rollup.delete_before(conn, before)  # after the rows: a cutoff inside a day recomputes it from them

@@ -18,7 +18,14 @@ from tests.support.dashboard_support import GENERATED, REPO
 from tests.support.grafana_macros import PROM_BUILTINS, SQL_BUILTINS
 
 PROVISIONING = REPO / "dashboards" / "provisioning"
-UIDS = {common.UID_OVERVIEW, common.UID_HEATMAP, common.UID_FEATURE, common.UID_JOB_HEALTH, common.UID_SLA}
+UIDS = {
+    common.UID_OVERVIEW,
+    common.UID_HEATMAP,
+    common.UID_FEATURE,
+    common.UID_JOB_HEALTH,
+    common.UID_SLA,
+    common.UID_PERFORMANCE,
+}
 VARIABLE = re.compile(r"\$\{(\w+)(?::(\w+))?\}|\$(\w+)|\[\[(\w+)")
 
 

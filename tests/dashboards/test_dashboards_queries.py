@@ -21,6 +21,7 @@ from tests.support.dashboard_history import (
     ERROR_RUN,
     HOUR,
     INCOME_ONSET,
+    LABELLED,
     LAG,
     MODELS,
     PLAN_ONSET,
@@ -39,6 +40,7 @@ VARIABLES: dict[str, dict[str, Value]] = {
     "driftboard-feature": {"model": "churn", "feature": ["income", "plan"]},
     "driftboard-job-health": {"model": MODELS},
     "driftboard-sla": {"model": MODELS},
+    "driftboard-performance": {"model": "churn"},
 }
 RUNS = 48 + 12 + 48 + 48 + 2  # every run of every model in the range
 SUCCEEDED = RUNS - 2  # churn's run 20 and ltv's run 48 failed
@@ -74,7 +76,7 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], int]] = {
     ("driftboard-heatmap", "variable model"): (["model"], 5),
     ("driftboard-heatmap", "variable feature"): (["feature"], 5),
     ("driftboard-heatmap", "panel Feature drift ratio per run"): (
-        ["time", "worst_rank", "feature", "drift_ratio"],
+        ["time", "worst_rank", "feature", "label", "drift_ratio"],
         47 * 5,
     ),
     ("driftboard-heatmap", "panel Features by worst drift ratio"): (
@@ -182,6 +184,20 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], int]] = {
         5 + 2 + 2 + 3 + 2,  # every feature of each model: none has more than five
     ),
     ("driftboard-sla", "panel Why runs did not succeed"): (["model", "status", "reason", "runs"], 2),
+    # churn's performance: f1 and accuracy of 48 windows estimated, of LABELLED realised.
+    ("driftboard-performance", "variable model"): (["model"], 5),
+    ("driftboard-performance", "panel Judged metric vs threshold"): (
+        ["time", "series", "value"],
+        LABELLED + 48 + 48,  # realised f1, estimated f1, the threshold at every window
+    ),
+    ("driftboard-performance", "panel Labelled share"): (["time", "labelled_share"], 48),
+    ("driftboard-performance", "panel Estimated vs realised"): (
+        ["window_end", "metric", "estimated", "realised", "error", "n_labeled", "n_rows"],
+        LABELLED * 2,
+    ),
+    ("driftboard-performance", "panel Realised metrics"): (["time", "metric", "value"], LABELLED * 2),
+    ("driftboard-performance", "panel Estimated metrics"): (["time", "metric", "value"], 48 * 2),
+    ("driftboard-performance", "panel F1 per class"): (["time", "class_label", "f1"], 0),  # churn is binary
 }
 
 
@@ -303,13 +319,13 @@ def long_to_wide(result: Result) -> dict[tuple[str, ...], dict[Any, Any]]:
 
 def test_heatmap_shows_the_onset_as_a_band(grafana: Engine, dashboards: dict[str, Any]) -> None:
     wide = long_to_wide(query(grafana, dashboards, "driftboard-heatmap", "panel Feature drift ratio per run"))
-    rows = [labels[-1] for labels in wide]  # displayed by ${__field.labels.feature}
-    assert rows[:2] == ["income", "plan"]  # worst on top
-    for (_, feature), cells in wide.items():
+    rows = [labels[-1] for labels in wide]  # displayed by ${__field.labels.label}
+    assert rows[:3] == ["prediction: churn_score", "income", "plan"]  # the prediction, then worst on top
+    for (_, feature, _), cells in wide.items():
         onset = {"income": INCOME_ONSET, "plan": PLAN_ONSET}.get(feature)
         drifted = [t for t, ratio in cells.items() if ratio is not None and ratio >= 1]
         assert drifted == ([end_of(r) for r in range(onset, 49)] if onset else []), feature
-    assert end_of(20) not in wide[("0001", "income")]  # the failed run has no column
+    assert end_of(20) not in wide[("0001", "income", "income")]  # the failed run has no column
     # Dead features (issue 15): a skipped and an error cell each have their own value, which
     # the panel maps to a word and a colour, apart from every drift ratio (never negative).
     row = {labels[-1]: cells for labels, cells in wide.items()}
@@ -508,8 +524,10 @@ def test_heatmap_ranks_exactly_as_the_raw_rows_do(
         for feature, run, ratio in peaks:
             conn.execute(text(PEAK), {"r": ratio, "f": feature, "t": end_of(run)})
             rollup.refresh_day(conn, "churn", end_of(run))
-        ranked = sorted({(rank, feature) for _, rank, feature, _ in ranks(conn, target.text, rng)})
+        ranked = sorted({(rank, feature) for _, rank, feature, _, _ in ranks(conn, target.text, rng)})
         raw = [feature for (feature,) in ranks(conn, RAW_RANKING, rng)]
         conn.rollback()
-    assert [feature for _, feature in ranked] == raw
-    assert [rank for rank, _ in ranked] == [f"{n:04d}" for n in range(1, len(raw) + 1)]
+    assert ranked[0] == ("0000", "churn_score")  # the prediction's own row, on top
+    assert [feature for _, feature in ranked[1:]] == [f for f in raw if f != "churn_score"]
+    positions = [f"{n:04d}" for n, feature in enumerate(raw, start=1) if feature != "churn_score"]
+    assert [rank for rank, _ in ranked[1:]] == positions

@@ -102,6 +102,7 @@ def test_exactly_the_dashboard_tables_are_granted(admin: Engine) -> None:
         ).all()
         views = ["sla_feature_windows", "sla_incidents", "sla_models", "sla_runs"]  # migration 0005
         tables = ["feature_results", "runs", "feature_daily"]  # feature_daily: migration 0007
+        tables += ["performance_results", "performance_estimates", "class_performance"]  # migration 0011
         assert sorted(grants) == sorted((name, "SELECT") for name in tables + views)
         assert conn.scalar(text("SELECT has_schema_privilege(:r, 'public', 'CREATE')"), {"r": ROLE}) is False
         attributes = conn.execute(

@@ -75,6 +75,8 @@ def test_every_alert_routes_by_its_configured_severity(alert: str) -> None:
         # Fleet-wide alerts have no model label.
         ({"alertname": "DriftboardPushgatewayDown", "severity": "critical"}, "pagerduty"),
         ({"alertname": "DriftboardModelDrift", "severity": "warning", "model": "m"}, "slack"),
+        # Degraded performance is a warning unless the spec's labels.severity says critical.
+        ({"alertname": "DriftboardPerformanceDegraded", "severity": "critical", "model": "m"}, "pagerduty"),
     ],
 )
 def test_edge_routes(labels: dict[str, str], receivers: str) -> None:

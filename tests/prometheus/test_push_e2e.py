@@ -141,7 +141,7 @@ def test_decommission_deletes_the_models_group(
     groups = http_json(f"{alerting_stack.pushgateway_url}/api/v1/metrics")["data"]
     assert any(g["labels"].get("model") == model for g in groups)
     result = invoke(["decommission", model], env)
-    assert (result.code, result.stdout.strip()) == (0, f"deleted the Pushgateway group of {model}")
+    assert (result.code, result.stdout.strip()) == (0, f"deleted the Pushgateway groups of {model}")
     groups = http_json(f"{alerting_stack.pushgateway_url}/api/v1/metrics")["data"]
     assert not any(g["labels"].get("model") == model for g in groups)
     assert len(runs(sqlite_url)) == 1  # history is kept

@@ -2,6 +2,7 @@
 performance per window without a `driftboard labels` call, and a refresh that fails is
 counted and logged while the drift windows go on."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from driftboard.jobs.load import LoadedSpec, load_spec
 from driftboard.scheduler import labeljobs
+from tests.support.realstack import Stack
 from tests.support.schedproc import Scheduler, spec_text, wait_for, write_data
 
 LABELLED = (
@@ -120,3 +122,26 @@ def test_the_label_job_follows_the_spec_through_reloads(tmp_path: Path) -> None:
     labeljobs.unschedule(aps, "m")  # already gone: a removed spec without labels
     assert aps.get_jobs() == []
     aps.shutdown(wait=False)
+
+
+@pytest.mark.slow
+def test_the_refresh_pushes_the_newest_performance(
+    alerting_stack: Stack, tmp_path: Path, fresh_store: str
+) -> None:
+    data, jobs = tmp_path / "data", tmp_path / "jobs"
+    _labelled_data(data)
+    jobs.mkdir()
+    model = f"pushed-{uuid.uuid4().hex[:8]}"
+    (jobs / "m.yaml").write_text(_spec(model, data))
+    sched = Scheduler(jobs, fresh_store, tmp_path / "log", pushgateway_url=alerting_stack.pushgateway_url)
+    try:
+        wait_for("performance of the labelled windows", lambda: _accuracy(fresh_store, model))
+        series = f'driftboard_performance{{model="{model}",metric="accuracy"}}'
+        pushed = wait_for("the pushed accuracy", lambda: alerting_stack.query(series))
+        assert not sched.lines("performance not pushed")
+    finally:
+        sched.kill_group()
+    newest = _accuracy(fresh_store, model)[-1]  # only the newest window is pushed
+    assert float(pushed[0]["value"][1]) == pytest.approx(newest[1])
+    labelled = alerting_stack.query(f'driftboard_performance_labelled_ratio{{model="{model}"}}')
+    assert float(labelled[0]["value"][1]) == pytest.approx(newest[3] / newest[2])

@@ -19,7 +19,7 @@ from driftboard.jobs.spec import Labels
 from driftboard.results import WindowPerformance
 from driftboard.sla import labels as delayed
 from driftboard.sla.data import Span, fetch
-from driftboard.sla.performance import performance
+from driftboard.sla.performance import per_class, performance
 from driftboard.store import connect, schema
 from driftboard.store.models import PerformanceResult
 from tests.support.cli_helpers import invoke, store_env
@@ -35,11 +35,20 @@ SCORE = Labels()  # classification of a numerical score at 0.5
 
 def test_binary_metrics_by_hand() -> None:
     truth, scores = pd.Series([1, 0, 1, 1, 0]), pd.Series([0.9, 0.2, 0.4, 0.8, 0.6])
-    # predicted 1 0 0 1 1: TP 2, FP 1, FN 1, TN 1; 5 of 6 (positive, negative) pairs ranked right
+    # predicted 1 0 0 1 1: TP 2, FP 1, FN 1, TN 1; 5 of 6 (positive, negative) pairs ranked right;
+    # by falling score 1 1 0 1 0: precision 1, 1, 3/4 at the positives; -log of each truth's p
     got = performance(truth, scores, SCORE, score=True)
+    log_loss = -(math.log(0.9) + 2 * math.log(0.8) + 2 * math.log(0.4)) / 5
     assert got == pytest.approx(
-        {"accuracy": 3 / 5, "precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3, "roc_auc": 5 / 6}
-    )
+        {"accuracy": 3 / 5, "precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3, "roc_auc": 5 / 6,
+         "pr_auc": (1 + 1 + 3 / 4) / 3, "log_loss": log_loss}
+    )  # fmt: skip
+
+
+def test_a_score_that_is_no_probability_has_no_log_loss() -> None:
+    got = performance(pd.Series([1, 0]), pd.Series([3.0, -1.0]), SCORE, score=True)
+    assert "log_loss" not in got
+    assert got["roc_auc"] == 1
 
 
 def test_regression_metrics_by_hand() -> None:
@@ -55,6 +64,16 @@ def test_undefined_metrics_are_left_out() -> None:
 def test_class_labels_use_the_macro_average() -> None:
     got = performance(pd.Series(["a", "b", "b"]), pd.Series(["a", "b", "a"]), SCORE, score=False)
     assert got == pytest.approx({"accuracy": 2 / 3, "precision": 3 / 4, "recall": 3 / 4, "f1": 2 / 3})
+
+
+def test_multiclass_windows_get_per_class_metrics() -> None:
+    truth, predicted = np.array(["a", "b", "b", "c"]), np.array(["a", "b", "a", "b"])
+    got = per_class(truth, predicted)
+    assert got == {
+        "a": pytest.approx({"precision": 1 / 2, "recall": 1, "f1": 2 / 3, "support": 1}),
+        "b": pytest.approx({"precision": 1 / 2, "recall": 1 / 2, "f1": 1 / 2, "support": 2}),
+        "c": pytest.approx({"precision": 0, "recall": 0, "f1": 0, "support": 1}),
+    }
 
 
 def test_a_target_that_is_no_class_is_an_error() -> None:
@@ -119,7 +138,7 @@ def test_labels_that_land_later_are_picked_up(tmp_path: Path, store_url: str) ->
     rows = stored(store_url)
     assert {h for h, _ in rows} == {10, 11, 12}
     assert rows[(11, "f1")][1:] == (40, 38)  # replaced: one row per window and metric
-    assert len(rows) == 3 * 5
+    assert len(rows) == 3 * 7  # accuracy, precision, recall, f1, roc_auc, pr_auc, log_loss
 
 
 def test_a_separate_labels_source_joined_by_event_id(tmp_path: Path, sqlite_url: str) -> None:

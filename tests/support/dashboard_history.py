@@ -9,6 +9,11 @@ Hourly windows ending T0+1h … T0+48h; the dashboards are queried over [T0, T0+
 - pricing: 48 runs, the latest with 2 of 3 features drifted: critical.
 - CRAFTED (a model literally named like an injection): 2 quiet runs: ok.
 Every model is registered for the SLA views as hourly with the default targets.
+
+Performance (seeded through driftboard.store.performance_rows, as a labels refresh writes it):
+churn judges f1 at 0.7; every window has estimates, windows 1–LABELLED their realised
+metrics too (realised f1 0.8, then 0.6 from INCOME_ONSET; estimated 0.01 below). fraud is a
+multiclass model with per-class metrics for its 12 windows.
 """
 
 from dataclasses import dataclass, field
@@ -20,8 +25,8 @@ from sqlalchemy.orm import Session
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
 from driftboard.reports.files import relative_path
-from driftboard.results import Evaluation, FeatureOutcome, KeptReport
-from driftboard.store import registry, runs
+from driftboard.results import Evaluation, FeatureOutcome, KeptReport, WindowEstimate, WindowPerformance
+from driftboard.store import performance_rows, registry, runs
 from tests.support.grafana_macros import QueryRange
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -29,6 +34,8 @@ HOUR = timedelta(hours=1)
 RANGE = QueryRange(T0, T0 + 48 * HOUR, "1h")
 CRAFTED = "x'; DROP TABLE runs; --"
 INCOME_ONSET, PLAN_ONSET = 30, 40  # first drifted run of each
+LABELLED = 36  # churn's windows whose labels have landed
+CLASSES = ("legit", "fraud", "review")
 LAG = timedelta(minutes=2)  # every run starts this long after its window closed
 
 STATE = {"pricing": "critical", "ltv": "failing", "fraud": "stale", "churn": "warning", CRAFTED: "ok"}
@@ -137,9 +144,40 @@ def seed(engine: Engine) -> None:
     with Session(engine) as session, session.begin():  # what each run's pipeline would register
         for history in HISTORIES:
             registry.upsert(session, registry.registration(hourly(history.model)))
+    seed_performance(engine)
 
 
-def hourly(model: str) -> JobSpec:
+def churn_f1(run: int) -> float:
+    return 0.6 if run >= INCOME_ONSET else 0.8
+
+
+def labelled(prediction: str, **labels: object) -> dict[str, object]:
+    roles = {"prediction": {"name": "p", "type": prediction}, "target": "t"}
+    return {"columns": {"numerical": ["income"], **roles}, "labels": labels}
+
+
+def seed_performance(engine: Engine) -> None:
+    churn_spec = hourly("churn", **labelled("numerical", metric="f1", threshold=0.7))
+    window = {run: Window(end_of(run) - HOUR, end_of(run)) for run in range(1, 49)}
+    realised = [
+        WindowPerformance(window[run], 500, 480, {"f1": churn_f1(run), "accuracy": 0.9})
+        for run in range(1, LABELLED + 1)
+    ]
+    estimated = [
+        WindowEstimate(
+            window[run], 500, 480 if run <= LABELLED else 0, {"f1": churn_f1(run) - 0.01, "accuracy": 0.89}
+        )
+        for run in range(1, 49)
+    ]
+    performance_rows.replace_windows(engine, churn_spec, realised, end_of(48), estimated)
+    per_class = {label: {"f1": 0.5 + i / 10, "support": 100.0} for i, label in enumerate(CLASSES)}
+    fraud = [
+        WindowPerformance(window[run], 300, 300, {"f1": 0.6}, per_class=per_class) for run in range(1, 13)
+    ]
+    performance_rows.replace_windows(engine, hourly("fraud", **labelled("categorical")), fraud, end_of(12))
+
+
+def hourly(model: str, **extra: object) -> JobSpec:
     """A spec registering the model as the runs above were made: hourly, default targets."""
     source = {"path": "unused.csv"}
     return JobSpec.model_validate(
@@ -150,6 +188,7 @@ def hourly(model: str) -> JobSpec:
             "reference": source,
             "current": source,
             "columns": {"numerical": ["income"]},
+            **extra,
         }
     ).model_copy(update={"model": model})  # CRAFTED is no valid model name; the store takes it
 
