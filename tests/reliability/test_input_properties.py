@@ -22,7 +22,9 @@ from tests.support.misbehaving import BEHAVIOURS, misbehaving
 
 ZONES = ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "America/St_Johns", "Asia/Kolkata"]
 # Instants across 2026, clock changes included (minutes: the zones above shift by 30 or 60).
-INSTANTS = st.integers(0, 365 * 24 * 60).map(lambda m: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=m))
+INSTANTS = st.integers(0, 365 * 24 * 60).map(
+    lambda m: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=m)
+)
 
 
 @given(st.lists(st.tuples(INSTANTS, st.sampled_from([*ZONES, "UTC"])), min_size=1, max_size=40))
@@ -52,7 +54,8 @@ def test_naive_local_times_in_a_zone_keep_every_row(local: list[datetime], zone:
     """Wall-clock times as a local system writes them, in any order: each row gets an instant
     whose local time is the written one, or (in a skipped hour) the first time after the gap."""
     utc = to_utc(pd.Series(pd.to_datetime(local)), "ts", zone, "current")
-    assert not utc.isna().any() and len(utc) == len(local)
+    assert len(utc) == len(local)
+    assert not utc.isna().any()
     back = [u.tz_convert(zone).tz_localize(None).to_pydatetime() for u in utc]
     assert all(b == w or timedelta(0) < b - w <= timedelta(hours=1) for b, w in zip(back, local, strict=True))
 
@@ -60,10 +63,12 @@ def test_naive_local_times_in_a_zone_keep_every_row(local: list[datetime], zone:
 @given(st.lists(st.one_of(st.text(max_size=12), st.integers(), st.floats()), min_size=1, max_size=20))
 def test_values_that_are_not_timestamps_are_one_clear_error(values: list[object]) -> None:
     series = pd.Series(values, dtype=object)
+    said = ""
     try:
         to_utc(series, "ts", "UTC", "current")
-    except DataError as exc:
-        assert str(exc).startswith("current: column 'ts' ")
+    except DataError as exc:  # parsing may succeed (numbers are epoch times): only errors are checked
+        said = str(exc)
+    assert said == "" or said.startswith("current: column 'ts' ")
 
 
 EXTREME_FLOATS = st.one_of(
@@ -93,11 +98,13 @@ def test_any_column_values_are_scored_or_said(reference: pd.DataFrame, current: 
     scores = driftboard.score(reference, current, numerical=["x", "tags"], categorical=["c"])
     by_name = {f.feature: f for f in scores.features}
     assert set(by_name) == {"x", "c", "tags"}
-    assert by_name["tags"].status == "error" and "nested" in (by_name["tags"].reason or "")
+    assert by_name["tags"].status == "error"
+    assert "nested" in (by_name["tags"].reason or "")
     for feature in by_name.values():
         assert feature.status in ("ok", "skipped", "error")
         if feature.status == "ok":
-            assert feature.score is not None and np.isfinite(feature.score)
+            assert feature.score is not None
+            assert np.isfinite(feature.score)
         else:
             assert feature.reason
 
@@ -112,7 +119,8 @@ def test_a_misbehaving_service_is_one_outbound_error(kind: str, method: str, bod
         secret_url = f"{url}/hooks/T0SECRET/B0SECRET"
         with pytest.raises(outbound.OutboundError) as caught:
             outbound.call(secret_url, method, body or None, deadline=0.3)
-    assert "SECRET" not in str(caught.value) and "\n" not in str(caught.value)
+    assert "SECRET" not in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
