@@ -339,6 +339,8 @@ class JobSpec(Strict):
     description: str = ""
     schedule: Schedule
     window: Duration | None = Field(None, description="Current window length; default: the schedule period.")
+    # Data lands late: the window ending at T is evaluated at T + delay, once its rows are in.
+    delay: Duration | None = Field(None, description="How long after its end a window is evaluated.")
     timestamp_column: str
     timestamp_timezone: Timezone | None = Field(None, description="Zone of naive timestamps.")
     reference: Reference

@@ -18,7 +18,7 @@ from tenacity import RetryCallState
 
 from driftboard.errors import describe_db_error
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import trigger_for
+from driftboard.jobs.schedule import due, firing_for
 from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.scheduler import catchup, labeljobs, logfmt, selfmon, upkeep, worker
@@ -107,7 +107,7 @@ class Scheduler:
         when = {"next_run_time": datetime.now(UTC)} if first else {}
         self.aps.add_job(
             self.fire,
-            trigger_for(loaded.spec),
+            firing_for(loaded.spec),
             args=[model],
             id=model,
             name=model,
@@ -164,7 +164,7 @@ class Scheduler:
 
     def _plan(self, loaded: LoadedSpec) -> list[Window]:
         spec, limit = loaded.spec, self.settings.catchup_max_windows
-        now = datetime.now(UTC)
+        now = due(spec, datetime.now(UTC))  # windows whose `delay` has not passed wait
         plan = catchup.plan(spec, now, catchup.history(self.engine, spec, now, limit), limit)
         if plan.gap:
             reason = catchup.gap_reason(spec, plan.gap, limit)
