@@ -1,0 +1,116 @@
+"""The alert replay: which alerts the generated rules fire over stored runs, when, with what
+notifications, and the same as Prometheus's own rule engine (promtool) on the same series."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.window import Window
+from driftboard.prometheus.replay import replay
+from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, RunStatus
+from tests.support.helpers import spec_dict
+from tests.support.promreplay import check
+
+START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
+SPEC = JobSpec.model_validate(spec_dict(schedule={"interval": "6h"}))
+
+
+def _feature(
+    name: str, ratio: float = 0.5, nulls: float = 0.0, status: FeatureStatus = FeatureStatus.OK
+) -> FeatureOutcome:
+    if status != FeatureStatus.OK:
+        return FeatureOutcome(name, "feature", "numerical", status, reason="no values")
+    return FeatureOutcome(
+        name, "feature", "numerical", FeatureStatus.OK, stattest="wasserstein", score=ratio / 10,
+        threshold=0.1, drift_ratio=ratio, drift_detected=ratio >= 1, null_share=nulls,
+        reference_null_share=0.0,
+    )  # fmt: skip
+
+
+def _run(
+    k: int, *features: FeatureOutcome, rows: int = 1000, status: RunStatus = RunStatus.SUCCEEDED
+) -> Evaluation:
+    end = START + timedelta(hours=6 * (k + 1))
+    done = end + timedelta(minutes=1)
+    chosen = features if status == RunStatus.SUCCEEDED else ()
+    changes: dict[str, object] = {"missing": [], "added": [], "dtype_changed": {}}
+    window = Window(end - timedelta(hours=6), end)
+    return Evaluation(
+        "test-model", window, status, done, done, current_rows=rows, features=chosen, schema_changes=changes
+    )
+
+
+def story() -> list[Evaluation]:
+    calm = (_feature("x"), _feature("y"), _feature("c"))
+    return [
+        _run(0, *calm),
+        _run(1, *calm),
+        _run(2, _feature("x", 1.5), _feature("y"), _feature("c")),
+        _run(3, _feature("x", 1.5), _feature("y"), _feature("c")),
+        _run(4, _feature("x", 1.5), _feature("y"), _feature("c")),  # x: 3 in a row
+        _run(5, _feature("x", 3.5), _feature("y", 1.2), _feature("c")),  # critical (ratio 3.5)
+        _run(6, _feature("x", 3.5), _feature("y", 1.2), _feature("c")),  # critical twice: pages
+        _run(7, status=RunStatus.FAILED),
+        _run(8, *calm),
+        _run(9, _feature("x"), _feature("y"), _feature("c", nulls=0.5)),  # nulls up 50 points
+        _run(10, _feature("x"), _feature("y", status=FeatureStatus.SKIPPED), _feature("c")),
+        _run(11, *calm, rows=100),  # a tenth of the usual volume
+    ]
+
+
+def _spans(name: str) -> list[tuple[int, int | None]]:
+    """(first run, run it resolved at) of each firing of `name`, as run indexes."""
+    index = {START + timedelta(hours=6 * (k + 1)): k for k in range(12)}
+    return [
+        (index[f.starts_at], index[f.ends_at] if f.ends_at else None)
+        for f in replay(SPEC, story()).fired
+        if f.alertname == name
+    ]
+
+
+def test_model_drift_pages_after_two_critical_runs_and_resolves_after_a_good_one() -> None:
+    assert _spans("DriftboardModelDrift") == [(6, 8)]  # the failed run 7 leaves the drift series
+
+
+def test_feature_drift_warns_after_three_drifted_runs() -> None:
+    fired = [f for f in replay(SPEC, story()).fired if f.alertname == "DriftboardFeatureDrift"]
+    assert [(f.labels["feature"], f.labels["severity"]) for f in fired] == [("x", "warning")]
+    assert _spans("DriftboardFeatureDrift") == [(4, 8)]
+
+
+def test_quality_dead_volume_and_failing_fire_on_their_runs() -> None:
+    assert _spans("DriftboardJobFailing") == [(7, 8)]
+    assert _spans("DriftboardDataQuality") == [(9, 10)]
+    assert _spans("DriftboardFeatureDead") == [(10, 11)]
+    assert _spans("DriftboardLowVolume") == [(11, None)]  # still firing at the end
+
+
+def test_notifications_follow_alertmanagers_grouping_and_inhibition() -> None:
+    found = replay(SPEC, story())
+    assert dict(found.pages) == {"2026-W10": 1}
+    # FeatureDrift's start (run 4) and resolve (8; inhibited meanwhile, so nothing at 6),
+    # JobFailing's start and resolve, DataQuality's, FeatureDead's, LowVolume's start.
+    assert sum(found.slack.values()) == 9
+
+
+def test_json_has_one_object_per_firing() -> None:
+    first = replay(SPEC, story()).fired[0].to_json()
+    assert first == {
+        "alertname": "DriftboardFeatureDrift",
+        "labels": {
+            "alertname": "DriftboardFeatureDrift",
+            "feature": "x",
+            "model": "test-model",
+            "severity": "warning",
+        },
+        "starts_at": "2026-03-03T06:00:00+00:00",
+        "ends_at": "2026-03-04T06:00:00+00:00",
+    }
+
+
+@pytest.mark.prometheus_stack  # promtool
+def test_prometheus_fires_the_same_on_the_same_series(tmp_path: Path) -> None:
+    result = check(SPEC, story(), tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
