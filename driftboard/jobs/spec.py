@@ -341,6 +341,9 @@ class JobSpec(Strict):
     window: Duration | None = Field(None, description="Current window length; default: the schedule period.")
     # Data lands late: the window ending at T is evaluated at T + delay, once its rows are in.
     delay: Duration | None = Field(None, description="How long after its end a window is evaluated.")
+    # Rows that land after their window was evaluated: the scheduler counts the last K
+    # windows' rows again at each firing and re-evaluates those that changed (run/late.py).
+    late_windows: int = Field(0, ge=0, le=100, description="Windows re-checked for late rows.")
     timestamp_column: str
     timestamp_timezone: Timezone | None = Field(None, description="Zone of naive timestamps.")
     reference: Reference

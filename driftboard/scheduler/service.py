@@ -18,7 +18,7 @@ from tenacity import RetryCallState
 
 from driftboard.errors import describe_db_error
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import due, firing_for
+from driftboard.jobs.schedule import due, firing_for, window_ending
 from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.scheduler import catchup, labeljobs, logfmt, selfmon, upkeep, worker
@@ -146,6 +146,22 @@ class Scheduler:
                     self.run_window(loaded, window)
         finally:
             self.backlog.pop(model, None)
+        if loaded.spec.late_windows and not self.stopping.is_set():
+            self._recheck_late(loaded)
+
+    def _recheck_late(self, loaded: LoadedSpec) -> None:
+        """Windows before the newest whose rows changed since they ran (spec `late_windows`)."""
+        model = loaded.spec.model
+        newest = window_ending(loaded.spec, due(loaded.spec, datetime.now(UTC)))
+        try:
+            replaced = self.pool.run(worker.recheck_late, loaded, newest, self.settings)
+        except ShuttingDown:
+            return
+        except Exception as exc:  # the next firing counts again
+            self.log.error("late rows not re-checked", extra={"model": model, "error": str(exc)})
+            return
+        if replaced:
+            self.log.info("windows re-evaluated for late rows", extra={"model": model, "windows": replaced})
 
     def refresh_labels(self, model: str) -> None:
         loaded = self.jobs.get(model)
