@@ -219,7 +219,24 @@ StatTestId = Annotated[str, AfterValidator(_known_stattest)]
 
 
 # "calibrated": learned from the reference's own variability (driftboard/drift/calibrate.py).
-Threshold = Annotated[float, Field(gt=0)] | Literal["calibrated"] | None
+def _threshold(value: object) -> object:
+    """One message for both forms, instead of one per member of the union."""
+    if value is None or value == "calibrated":
+        return value
+    try:
+        number = (
+            float(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+        )
+    except ValueError:
+        number = None
+    if number is None:
+        raise ValueError(f"{value!r} is not a threshold: a number above 0, or 'calibrated'")
+    if not number > 0:
+        raise ValueError("Input should be greater than 0")
+    return number
+
+
+Threshold = Annotated[float | Literal["calibrated"] | None, BeforeValidator(_threshold)]
 
 
 class TestChoice(Strict):
