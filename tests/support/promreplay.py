@@ -62,3 +62,16 @@ def check(spec: JobSpec, runs: list[Evaluation], folder: Path) -> subprocess.Com
     return subprocess.run(
         ["promtool", "test", "rules", str(path)], capture_output=True, text=True, timeout=300, check=False
     )
+
+
+def exposition(state: dict[replaystate.Series, float], model: str) -> str:
+    """The state as the Pushgateway's text format, under another model name (the shared stack
+    isolates tests by model)."""
+    lines = []
+    for name in sorted({name for name, _ in state}):
+        lines.append(f"# TYPE {name} gauge")
+        for (found, labels), value in sorted(state.items(), key=str):
+            if found == name:
+                moved = {**dict(labels), "model": model}
+                lines.append(f"{_selector(name, moved)} {value!r}")
+    return "\n".join(lines) + "\n"
