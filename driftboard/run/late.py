@@ -22,7 +22,7 @@ from driftboard.results import RunResult, RunStatus
 from driftboard.run import pipeline
 from driftboard.run.evaluate import evaluate_or_fail
 from driftboard.settings import Settings
-from driftboard.store import runs
+from driftboard.store import locks, runs
 
 log = logging.getLogger(__name__)
 _TICK = timedelta(microseconds=1)
@@ -54,9 +54,10 @@ def recheck(engine: Engine, loaded: LoadedSpec, newest: Window, settings: Settin
         stored = runs.stored_rows(engine, loaded.spec.model, window)
         if stored is None or (rows := _rows(loaded, window, settings)) is None or rows == stored:
             continue  # never succeeded (catch-up's job), unreadable now, or nothing landed since
-        evaluation = evaluate_or_fail(loaded, window, settings.keep_reports)
-        if evaluation.status == RunStatus.SUCCEEDED:  # a failure must not replace good results
-            done.append(pipeline.store(engine, loaded, evaluation, quiet))
+        with locks.window_lock(engine, loaded.spec.model, window):  # as a scheduler's run holds it
+            evaluation = evaluate_or_fail(loaded, window, settings.keep_reports)
+            if evaluation.status == RunStatus.SUCCEEDED:  # a failure must not replace good results
+                done.append(pipeline.store(engine, loaded, evaluation, quiet))
     return done
 
 

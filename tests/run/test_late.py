@@ -14,7 +14,6 @@ from driftboard.run import late, pipeline
 from driftboard.settings import Settings
 from driftboard.store import connect
 from driftboard.store.models import Run
-from tests.support.databases import migrated
 from tests.support.helpers import WINDOW_END, frames, stamps, write_job
 
 HOUR = timedelta(hours=1)
@@ -37,10 +36,10 @@ def _runs(engine: Engine) -> list[tuple[object, ...]]:
         return [tuple(r) for r in conn.execute(query.order_by(Run.window_end))]
 
 
-def test_late_rows_replace_an_earlier_windows_run_without_a_push(tmp_path: Path) -> None:
+def test_late_rows_replace_an_earlier_windows_run_without_a_push(tmp_path: Path, store_url: str) -> None:
     ref, _ = frames()
     job = write_job(tmp_path, ref, _current([300, 300, 300]), late_windows=2)
-    url = migrated(f"sqlite:///{tmp_path / 'd.db'}")
+    url = store_url
     # A push would fail (nothing listens there) and be recorded: none must be tried.
     settings = Settings(
         database_url=SecretStr(url), pushgateway_url="http://127.0.0.1:9", cache_dir=tmp_path / "cache"
