@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from driftboard.demo import generate  # noqa: E402
+from driftboard.demo import generate, ondisk  # noqa: E402
 from driftboard.drift.scoring import DriftOptions  # noqa: E402
 from driftboard.jobs.load import LoadedSpec  # noqa: E402
 from driftboard.jobs.spec import JobSpec  # noqa: E402
@@ -76,7 +76,7 @@ def seattle_table(folder: Path) -> list[str]:
 
 def demo_table(folder: Path) -> list[str]:
     story = generate.story_ending(datetime(2026, 2, 1, tzinfo=UTC))
-    path = generate.write(story, folder)
+    path = ondisk.write(story, folder)
     configs: dict[str, dict[str, Any]] = {
         "Evidently's thresholds (0.1)": {"numerical": {"threshold": 0.1}},
         "the demo's hand-tuned 0.15": {},
@@ -90,7 +90,7 @@ def demo_table(folder: Path) -> list[str]:
         "| --- | --- | --- | --- | --- |",
     ]
     for k, (name, drift) in enumerate(configs.items()):
-        body = generate.spec_for(story, "6h")
+        body = ondisk.spec_for(story, "6h")
         body["drift"] = drift or body["drift"]
         spec = JobSpec.model_validate(body)
         found = _runs(LoadedSpec(path, spec), windows, folder / f"cache-{k}")

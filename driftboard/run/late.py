@@ -3,8 +3,8 @@
 For each of the last `late_windows` windows before the newest, the current source is read
 for that window's timestamps only (one column, pushed down); when its row count differs from
 the stored run's, the window is evaluated again and stored in place of the old run (a window
-has one run: never a duplicate). It is not pushed: the Pushgateway shows the model's newest
-window, and these are older by construction.
+has one run: never a duplicate). It is not pushed: only the model's newest window is live
+(run/pipeline.py's rule), and these are older by construction.
 """
 
 import logging
@@ -48,7 +48,6 @@ def rows_now(loaded: LoadedSpec, window: Window, limit: int) -> int:
 
 def recheck(engine: Engine, loaded: LoadedSpec, newest: Window, settings: Settings) -> list[RunResult]:
     """Re-evaluate the earlier windows whose rows changed; the stored runs they replace."""
-    quiet = settings.model_copy(update={"pushgateway_url": None})
     done = []
     for window in earlier_windows(loaded, newest):
         stored = runs.stored_rows(engine, loaded.spec.model, window)
@@ -57,7 +56,7 @@ def recheck(engine: Engine, loaded: LoadedSpec, newest: Window, settings: Settin
         with locks.window_lock(engine, loaded.spec.model, window):  # as a scheduler's run holds it
             evaluation = evaluate_or_fail(loaded, window, settings.keep_reports)
             if evaluation.status == RunStatus.SUCCEEDED:  # a failure must not replace good results
-                done.append(pipeline.store(engine, loaded, evaluation, quiet))
+                done.append(pipeline.store(engine, loaded, evaluation, settings))
     return done
 
 
