@@ -1,14 +1,17 @@
 """The alert replay: which alerts the generated rules fire over stored runs, when, with what
 notifications, and the same as Prometheus's own rule engine (promtool) on the same series."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
-from driftboard.prometheus.replay import replay
+from driftboard.prometheus.replay import CRITICAL_INHIBITS, FAILING_INHIBITS, replay
 from tests.support.promreplay import check
 from tests.support.replay_story import SPEC, START, story
+from tests.support.repo import REPO
 
 
 def _spans(name: str) -> list[tuple[int, int | None]]:
@@ -65,3 +68,17 @@ def test_json_has_one_object_per_firing() -> None:
 def test_prometheus_fires_the_same_on_the_same_series(tmp_path: Path) -> None:
     result = check(SPEC, story(), tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_the_inhibitions_are_alertmanagers() -> None:
+    """The replay's inhibit sets are read off alerting/alertmanager.yml's rules."""
+    config = yaml.safe_load((REPO / "alerting" / "alertmanager.yml").read_text())
+    targets = {}
+    for rule in config["inhibit_rules"]:
+        source = " ".join(rule["source_matchers"])
+        names = re.search(r'alertname=~"([^"]+)"', " ".join(rule["target_matchers"]))
+        assert names is not None
+        targets[source] = set(names[1].split("|"))
+    assert targets['severity="critical" model=~".+"'] == CRITICAL_INHIBITS
+    failing = next(v for k, v in targets.items() if "DriftboardJobFailing" in k)
+    assert failing == FAILING_INHIBITS
