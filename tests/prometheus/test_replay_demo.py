@@ -77,9 +77,18 @@ def test_the_demo_pages_once_after_the_onset_for_the_drifted_features(demo: Path
     spec, runs = _runs(demo)
     found = replay(spec, runs)
     assert sum(found.pages.values()) == 1
-    assert min(f.starts_at for f in found.fired) > STORY.onset
-    drifted = {f.labels["feature"] for f in found.fired if f.alertname == "DriftboardFeatureDrift"}
+    drift = [f for f in found.fired if f.alertname in {"DriftboardModelDrift", "DriftboardFeatureDrift"}]
+    assert min(f.starts_at for f in drift) > STORY.onset
+    drifted = {f.labels["feature"] for f in drift if f.alertname == "DriftboardFeatureDrift"}
     assert drifted == set(generate.DRIFTED)
+
+
+def test_the_dead_feature_of_day_12_fires_on_that_day(demo: Path) -> None:
+    spec, runs = _runs(demo)
+    dead = [f for f in replay(spec, runs).fired if f.alertname == "DriftboardFeatureDead"]
+    day12 = [f for f in dead if f.labels["feature"] == generate.DEAD_FEATURE]
+    assert day12
+    assert all(STORY.dead_day[0] < f.starts_at <= STORY.dead_day[1] for f in day12)
 
 
 def test_the_command_prints_one_json_object_per_firing(demo: Path) -> None:
@@ -146,13 +155,14 @@ def _evaluated(group: dict[str, Any]) -> float:
     return datetime.fromisoformat(group["lastEvaluation"]).timestamp()
 
 
-@pytest.mark.parametrize("run", [40, 75, 76, 77, 78, 97, 98, 119])
+@pytest.mark.parametrize("run", [40, 45, 75, 76, 77, 78, 97, 98, 110, 119])
 def test_the_real_prometheus_fires_the_same_at_each_checkpoint(
     demo: Path, alerting_stack: Stack, run: int
 ) -> None:
-    """The replay's state after `run` (before the onset, the first windows after it, the null
-    burst, the end) pushed to the real Pushgateway: the real Prometheus, with the generated
-    rules, fires exactly the replay's alerts."""
+    """The replay's state after `run` (before the onset, the dead feature of day 12, the first
+    windows after the onset, the null burst, the dropped column, the end) pushed to the real
+    Pushgateway: the real Prometheus, with the generated rules, fires exactly the replay's
+    alerts."""
     spec, runs = _runs(demo)
     state = list(replaystate.steps(spec, runs))[run].samples
     moved = {
