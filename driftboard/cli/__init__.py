@@ -11,12 +11,24 @@ from driftboard.cli import history
 from driftboard.cli import serving
 from driftboard.cli import database
 from driftboard.cli import reporting
+from driftboard.cli import alerting
 
 # isort: on
 from driftboard.cli.options import app, crash_log, err
 from driftboard.cli.serving import serve_reports
 
-__all__ = ["app", "database", "history", "main", "reporting", "serve_reports", "serving", "state", "windows"]
+__all__ = [
+    "alerting",
+    "app",
+    "database",
+    "history",
+    "main",
+    "reporting",
+    "serve_reports",
+    "serving",
+    "state",
+    "windows",
+]
 
 
 def main() -> None:

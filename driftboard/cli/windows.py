@@ -109,7 +109,7 @@ def run(
     else:
         from driftboard.run.terminal import print_result
 
-        print_result(result, Console())
+        print_result(result, Console(), loaded.spec)
     if result.evaluation.status != "succeeded":
         fail(f"run failed: {result.error}")
     if fail_on_drift and result.evaluation.dataset_drift:

@@ -9,7 +9,7 @@ from driftboard.data import peek
 from driftboard.errors import DataError
 from driftboard.jobs.load import LoadedSpec, line_of
 from driftboard.jobs.schedule import window_ending
-from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.spec import DataSource, JobSpec
 
 
 def expected(spec: JobSpec, side: str) -> dict[str, str]:
@@ -66,7 +66,9 @@ def check_spec(loaded: LoadedSpec, now: datetime | None = None) -> list[str]:
     """Every problem of the spec's sources as `file:line: field: message`."""
     spec, found = loaded.spec, list[tuple[tuple[str, ...], str]]()
     window = window_ending(spec, now or datetime.now(UTC))
-    for side, source in (("reference", spec.reference), ("current", spec.current)):
+    # A relative reference is cut from `current`, which is checked below.
+    fixed = [("reference", spec.reference)] if isinstance(spec.reference, DataSource) else []
+    for side, source in [*fixed, ("current", spec.current)]:
         kind = "sql" if source.sql is not None else "path"
         try:
             frame = peek.head(source, loaded.base_dir, window)

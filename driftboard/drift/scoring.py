@@ -5,14 +5,16 @@ profile, in parallel over columns; the Evidently report is built later, only for
 keep it. `evidently`: the report itself, run on every window (slow; the reference).
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from driftboard.data.quality import Column
-from driftboard.drift import fast
+from driftboard.drift import calibrate, fast
 from driftboard.drift.evidently_report import SampledReport, score_with_report
 from driftboard.drift.fast import cache, prepare
+from driftboard.drift.fast.profile import Profile
 from driftboard.drift.scores import DriftResult, ProfileUse, Score
 from driftboard.jobs.spec import Drift
 from driftboard.settings import DriftEngine, Settings
@@ -43,7 +45,7 @@ def stored_reference(options: DriftOptions, reference_key: str, drift: Drift) ->
     """The reference summary kept with this reference's profiles, if the cache has one."""
     if options.engine != "fast" or options.cache_dir is None:
         return None
-    return cache.read_reference(prepare.profile_file(options.cache_dir, reference_key, drift))
+    return cache.read_reference(prepare.profile_file(options.cache_dir, reference_key, drift.fixed()))
 
 
 def score(
@@ -59,11 +61,30 @@ def score(
     `reference_key` identifies the reference data (the run's fingerprint) for the profile cache;
     `reference` is a freshly read reference's summary, stored with its profiles.
     """
+    fixed = drift.fixed()  # what the engines score with; calibration re-flags afterwards
     if options.engine == "evidently":
-        return score_with_report(columns, drift)
-    result = fast.score_columns(columns, drift, reference_key, options.cache_dir, options.workers, reference)
-    kept = [c for c in columns if c.name in result.scores]
-    rows, cols = options.report_sample_rows, options.report_max_columns
-    return replace(
-        result, report=SampledReport(kept, drift, result.scores, rows, cols, label) if kept else None
-    )
+        result = score_with_report(columns, fixed)
+    else:
+        result = fast.score_columns(
+            columns, fixed, reference_key, options.cache_dir, options.workers, reference
+        )
+        kept = [c for c in columns if c.name in result.scores]
+        rows, cols = options.report_sample_rows, options.report_max_columns
+        report = SampledReport(kept, fixed, result.scores, rows, cols, label) if kept else None
+        result = replace(result, report=report)
+    return _calibrated(result, columns, drift, options, reference_key)
+
+
+def _calibrated(
+    result: DriftResult, columns: list[Column], drift: Drift, options: DriftOptions, key: str | None
+) -> DriftResult:
+    """Profiles come from the cache the fast engine just filled (or are built here)."""
+    fixed = drift.fixed()
+    directory = options.cache_dir if options.engine == "fast" else None
+    kept = calibrate.path_beside(prepare.profile_file(directory, key, fixed)) if directory and key else None
+
+    def profiles(wanted: list[Column]) -> dict[str, Profile]:
+        with ThreadPoolExecutor(1) as pool:
+            return prepare.profiles(wanted, fixed, key, directory, pool)[0]
+
+    return calibrate.apply(result, columns, drift, profiles, kept)

@@ -53,10 +53,18 @@ def line_of(path: Path, loc: tuple[int | str, ...]) -> int | None:
         return None
 
 
+def _synthetic(part: int | str) -> bool:
+    """Location parts pydantic adds (validator functions, the reference's union tags)."""
+    return isinstance(part, str) and (part.startswith("function-") or part in REFERENCE_TAGS)
+
+
+REFERENCE_TAGS = {"reference-source", "reference-relative"}
+
+
 def _format(path: Path, node: yaml.Node | None, exc: ValidationError) -> list[str]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = tuple(p for p in err["loc"] if not _synthetic(p))
         field = ".".join(str(p) for p in loc) or "(top level)"
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":

@@ -16,11 +16,35 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def trigger_for(spec: JobSpec) -> BaseTrigger:
+    """The schedule's ticks: the ends of its windows."""
     sched = spec.schedule
     if sched.cron is not None:
         return CronTrigger.from_crontab(sched.cron, timezone=ZoneInfo(sched.timezone))
     assert sched.interval is not None
     return every(sched.interval)
+
+
+def firing_for(spec: JobSpec) -> BaseTrigger:
+    """When the scheduler runs the job: `spec.delay` after each tick, when its window is due."""
+    ticks = trigger_for(spec)
+    return Delayed(ticks, spec.delay) if spec.delay else ticks
+
+
+def due(spec: JobSpec, now: datetime) -> datetime:
+    """The latest window end whose window may be evaluated at `now` (its delay has passed)."""
+    return now - spec.delay if spec.delay else now
+
+
+class Delayed(BaseTrigger):  # type: ignore[misc]
+    """Another trigger's fire times, each `delay` later."""
+
+    def __init__(self, ticks: BaseTrigger, delay: timedelta) -> None:
+        self.ticks, self.delay = ticks, delay
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        previous = previous_fire_time - self.delay if previous_fire_time else None
+        tick: datetime | None = self.ticks.get_next_fire_time(previous, now - self.delay)
+        return tick + self.delay if tick is not None else None
 
 
 def every(period: timedelta) -> "AlignedInterval":

@@ -13,13 +13,17 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
     model_validator,
 )
 
 from driftboard.jobs import stattests
 from driftboard.jobs.durations import duration_of
+from driftboard.jobs.relative import parse_offset, previous_windows, shifted
+from driftboard.jobs.window import Window
 
 MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
 Duration = Annotated[timedelta, BeforeValidator(duration_of)]
@@ -113,6 +117,49 @@ class DataSource(Strict):
         return self
 
 
+class RelativeReference(Strict):
+    """A reference cut from `current` relative to each window (jobs/README.md, References)."""
+
+    previous: int | None = Field(None, ge=1, le=1000, description="The N windows before this one.")
+    offset: str | None = Field(None, description="The same window shifted back: '1w', '1y'.")
+
+    @field_validator("offset")
+    @classmethod
+    def _offset(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_offset(v)
+        return v
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "RelativeReference":
+        if (self.previous is None) == (self.offset is None):
+            raise ValueError("set exactly one of 'previous' or 'offset'")
+        return self
+
+    def window_for(self, window: Window) -> Window:
+        if self.previous is not None:
+            return previous_windows(window, self.previous)
+        return shifted(window, parse_offset(self.offset))
+
+    def describe(self) -> str:
+        return f"previous: {self.previous}" if self.previous is not None else f"offset: {self.offset}"
+
+
+def _reference_kind(value: object) -> str:
+    """Tags are dropped from error locations by jobs/load.py, so errors name `reference.x`."""
+    if isinstance(value, RelativeReference):
+        return "reference-relative"
+    if isinstance(value, dict) and ("previous" in value or "offset" in value):
+        return "reference-relative"
+    return "reference-source"
+
+
+Reference = Annotated[
+    Annotated[DataSource, Tag("reference-source")] | Annotated[RelativeReference, Tag("reference-relative")],
+    Discriminator(_reference_kind),
+]
+
+
 def _column_name(name: str) -> str:
     if not name:
         raise ValueError("a column name cannot be empty")
@@ -186,19 +233,72 @@ def _known_stattest(name: str) -> str:
 StatTestId = Annotated[str, AfterValidator(_known_stattest)]
 
 
+# "calibrated": learned from the reference's own variability (driftboard/drift/calibrate.py).
+def _threshold(value: object) -> object:
+    """One message for both forms, instead of one per member of the union."""
+    if value is None or value == "calibrated":
+        return value
+    try:
+        number = (
+            float(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+        )
+    except ValueError:
+        number = None
+    if number is None:
+        raise ValueError(f"{value!r} is not a threshold: a number above 0, or 'calibrated'")
+    if not number > 0:
+        raise ValueError("Input should be greater than 0")
+    return number
+
+
+Threshold = Annotated[float | Literal["calibrated"] | None, BeforeValidator(_threshold)]
+
+
 class TestChoice(Strict):
     method: StatTestId | None = Field(None, description="Evidently stattest id; default: its choice.")
-    threshold: float | None = Field(None, gt=0)
+    threshold: Threshold = None
+
+    def fixed(self) -> "TestChoice":
+        return TestChoice(method=self.method, threshold=_fixed(self.threshold))
+
+
+def _fixed(threshold: float | str | None) -> float | None:
+    return threshold if isinstance(threshold, float | int) else None
+
+
+class Calibration(Strict):
+    """How a calibrated threshold is learned: docs/calibrated-thresholds.md."""
+
+    quantile: float = Field(0.99, gt=0.5, lt=1)
+    method: Literal["bootstrap", "chunks"] = "bootstrap"
+    samples: int = Field(200, ge=10, le=10_000)
 
 
 class Drift(Strict):
     method: StatTestId | None = None
-    threshold: float | None = Field(None, gt=0)
+    threshold: Threshold = None
     numerical: TestChoice = TestChoice()
     categorical: TestChoice = TestChoice()
     per_column: dict[str, TestChoice] = {}
     drift_share: float = Field(0.5, gt=0, le=1)
     min_reference_rows: int = Field(30, ge=1)
+    calibration: Calibration = Calibration()
+
+    def calibrated(self, column: str, column_type: stattests.ColumnType) -> bool:
+        return self.choice_for(column, column_type).threshold == "calibrated"
+
+    def fixed(self) -> "Drift":
+        """These settings with every calibrated threshold left to the test's default: what the
+        engines score with (and the profile cache's key) before calibration re-flags."""
+        return self.model_copy(
+            update={
+                "threshold": _fixed(self.threshold),
+                "numerical": self.numerical.fixed(),
+                "categorical": self.categorical.fixed(),
+                "per_column": {c: t.fixed() for c, t in self.per_column.items()},
+                "calibration": Calibration(),
+            }
+        )
 
     def choice_for(self, column: str, column_type: stattests.ColumnType) -> TestChoice:
         """Per column beats per type beats global, as in Evidently's DataDriftPreset."""
@@ -284,9 +384,14 @@ class JobSpec(Strict):
     description: str = ""
     schedule: Schedule
     window: Duration | None = Field(None, description="Current window length; default: the schedule period.")
+    # Data lands late: the window ending at T is evaluated at T + delay, once its rows are in.
+    delay: Duration | None = Field(None, description="How long after its end a window is evaluated.")
+    # Rows that land after their window was evaluated: the scheduler counts the last K
+    # windows' rows again at each firing and re-evaluates those that changed (run/late.py).
+    late_windows: int = Field(0, ge=0, le=100, description="Windows re-checked for late rows.")
     timestamp_column: str
     timestamp_timezone: Timezone | None = Field(None, description="Zone of naive timestamps.")
-    reference: DataSource
+    reference: Reference
     current: DataSource
     columns: Columns
     drift: Drift = Drift()
@@ -330,5 +435,5 @@ def _check_choice(column: str, column_type: stattests.ColumnType, choice: "TestC
     test = stattests.CATALOGUE[choice.method]
     if column_type not in test.column_types:
         raise ValueError(f"stattest {test.id!r} does not apply to {column_type} column {column!r}")
-    if test.pvalue and choice.threshold is not None and choice.threshold >= 1:
+    if test.pvalue and isinstance(choice.threshold, float) and choice.threshold >= 1:
         raise ValueError(f"column {column!r}: p-value threshold {choice.threshold} must be below 1")

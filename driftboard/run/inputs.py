@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from driftboard.data import quality, refsummary, sources
+from driftboard.data import quality, refsource, refsummary, sources
 from driftboard.data.request import Request
 from driftboard.drift import scoring
 from driftboard.errors import DataError
@@ -36,41 +36,37 @@ class Inputs:
 
 
 def _reference(
-    loaded: LoadedSpec, options: scoring.DriftOptions, limit: int
-) -> tuple[str, refsummary.Summary, dict[str, quality.Checked], bool]:
+    loaded: LoadedSpec, window: Window, options: scoring.DriftOptions, limit: int
+) -> tuple[refsource.RefSource, refsummary.Summary, dict[str, quality.Checked], bool]:
     spec = loaded.spec
     scored = spec.columns.scored()
-    location = sources.where(spec.reference, loaded.base_dir)
-    key = sources.identity(spec.reference, location, clock())
-    request = Request(refsummary.LABEL, wanted=frozenset(scored), limit=limit)
-    stored = scoring.stored_reference(options, key, spec.drift)
+    found = refsource.resolve(spec, loaded.base_dir, window, clock(), limit)
+    stored = scoring.stored_reference(options, found.key, spec.drift)
     summary = refsummary.Summary.from_json(stored) if stored else None
     if summary is not None and summary.covers(scored):
         memo: list[pa.Table] = []
 
         def table() -> pa.Table:  # read at most once, and only if a value is ever needed
             if not memo:
-                memo.append(sources.read(spec.reference, location, request).table)
+                memo.append(sources.read(found.source, found.location, found.request).table)
             return memo[0]
 
-        return key, summary, refsummary.restore(summary, scored, table), False
-    summary, checked = refsummary.summarize(sources.read(spec.reference, location, request), scored)
-    return key, summary, checked, True
+        return found, summary, refsummary.restore(summary, scored, table), False
+    read = sources.read(found.source, found.location, found.request)
+    summary, checked = refsummary.summarize(read, scored)
+    return found, summary, checked, True
 
 
 def load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions, limit: int) -> Inputs:
     spec = loaded.spec
-    key, summary, ref, fresh = _reference(loaded, options, limit)
+    found, summary, ref, fresh = _reference(loaded, window, options, limit)
+    key = found.key
     wanted = frozenset(spec.columns.scored()) | {spec.timestamp_column}
     request = Request("current data", wanted, spec.timestamp_column, spec.timestamp_timezone, window, limit)
     cur = sources.read(spec.current, sources.where(spec.current, loaded.base_dir), request)
     if cur.table.num_rows == 0:
         raise DataError("no rows in window")
-    if summary.rows < spec.drift.min_reference_rows:
-        raise DataError(
-            f"reference data has {summary.rows} rows, fewer than drift.min_reference_rows "
-            f"({spec.drift.min_reference_rows})"
-        )
+    refsource.check_rows(found, summary.rows, spec.drift.min_reference_rows)
     scored = spec.columns.scored()
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # numpy and Arrow release the GIL
         sides = list(

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from driftboard import alertconfig
 from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import period, window_ending
+from driftboard.jobs.schedule import due, period, window_ending
 from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
@@ -103,6 +103,6 @@ def _report(engine: Engine, evaluation: Evaluation, run_id: int, settings: Setti
 def run_once(loaded: LoadedSpec, at: datetime, settings: Settings) -> RunResult:
     engine = connect.open_store(settings)
     try:
-        return run_window(engine, loaded, window_ending(loaded.spec, at), settings)
+        return run_window(engine, loaded, window_ending(loaded.spec, due(loaded.spec, at)), settings)
     finally:
         engine.dispose()

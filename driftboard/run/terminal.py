@@ -5,6 +5,7 @@ from typing import Any
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
+from driftboard.jobs.spec import JobSpec
 from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, RunResult, RunStatus
 
 
@@ -19,7 +20,8 @@ def _drift_cell(feature: FeatureOutcome) -> str:
     return "[bold red]DRIFT[/bold red]" if feature.drift_detected else "[green]ok[/green]"
 
 
-def feature_table(evaluation: Evaluation) -> Table:
+def feature_table(evaluation: Evaluation, calibrated: frozenset[str] = frozenset()) -> Table:
+    """`calibrated`: features whose threshold was learned from the reference, marked `*`."""
     table = Table(show_edge=False, header_style="bold")
     titles = ["feature", "type", "stattest", "score", "threshold", "drift", "nulls"]
     with_notes = any(f.reason for f in evaluation.features)
@@ -29,19 +31,28 @@ def feature_table(evaluation: Evaluation) -> Table:
         table.add_column(title, justify=justify, no_wrap=title != "note")
     for f in sorted(evaluation.features, key=lambda f: -(f.drift_ratio or 0)):
         nulls = "" if f.null_share is None else f"{f.null_share:.1%}"
-        cells = [f.feature, f.column_type[:3], f.stattest or "", _fmt(f.score), _fmt(f.threshold)]
+        mark = "*" if f.feature in calibrated and f.threshold is not None else ""
+        cells = [f.feature, f.column_type[:3], f.stattest or "", _fmt(f.score), _fmt(f.threshold) + mark]
         cells += [_drift_cell(f), nulls] + ([f.reason or ""] if with_notes else [])
         table.add_row(*cells)
     return table
 
 
-def print_result(result: RunResult, console: Console) -> None:
+def print_result(result: RunResult, console: Console, spec: JobSpec | None = None) -> None:
     e, s = result.evaluation, result.summary()
+    calibrated = _calibrated(spec)
     console.print(
         f"[bold]{e.model}[/bold]  window {e.window}  run {result.run_id}  status {e.status}", highlight=False
     )
     if e.features:
-        console.print(feature_table(e))
+        console.print(feature_table(e, calibrated))
+    if calibrated and spec is not None:
+        how = spec.drift.calibration
+        console.print(
+            f"* threshold calibrated on the reference (quantile {how.quantile}, {how.method}), "
+            "not Evidently's fixed one: docs/calibrated-thresholds.md",
+            highlight=False,
+        )
     if e.status == RunStatus.SUCCEEDED:
         share = e.share_drifted or 0.0
         verdict = "[bold red]dataset drift[/bold red]" if e.dataset_drift else "no dataset drift"
@@ -72,3 +83,10 @@ def schema_lines(changes: dict[str, Any] | None) -> list[str]:
 
 
 SCHEMA_LABELS = (("missing", "missing declared columns"), ("added", "undeclared columns added"))
+
+
+def _calibrated(spec: JobSpec | None) -> frozenset[str]:
+    if spec is None:
+        return frozenset()
+    scored = spec.columns.scored()
+    return frozenset(n for n, kind in scored.items() if spec.drift.calibrated(n, kind))

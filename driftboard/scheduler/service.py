@@ -19,7 +19,7 @@ from tenacity import RetryCallState
 
 from driftboard.errors import describe_db_error
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.schedule import trigger_for
+from driftboard.jobs.schedule import due, firing_for, window_ending
 from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.scheduler import catchup, labeljobs, logfmt, selfmon, upkeep, worker
@@ -108,7 +108,7 @@ class Scheduler:
         when = {"next_run_time": datetime.now(UTC)} if first else {}
         self.aps.add_job(
             self.fire,
-            trigger_for(loaded.spec),
+            firing_for(loaded.spec),
             args=[model],
             id=model,
             name=model,
@@ -147,6 +147,22 @@ class Scheduler:
                     self.run_window(loaded, window)
         finally:
             self.backlog.pop(model, None)
+        if loaded.spec.late_windows and not self.stopping.is_set():
+            self._recheck_late(loaded)
+
+    def _recheck_late(self, loaded: LoadedSpec) -> None:
+        """Windows before the newest whose rows changed since they ran (spec `late_windows`)."""
+        model = loaded.spec.model
+        newest = window_ending(loaded.spec, due(loaded.spec, datetime.now(UTC)))
+        try:
+            replaced = self.pool.run(worker.recheck_late, loaded, newest, self.settings)
+        except ShuttingDown:
+            return
+        except Exception as exc:  # the next firing counts again
+            self.log.error("late rows not re-checked", extra={"model": model, "error": str(exc)})
+            return
+        if replaced:
+            self.log.info("windows re-evaluated for late rows", extra={"model": model, "windows": replaced})
 
     def refresh_labels(self, model: str) -> None:
         loaded = self.jobs.get(model)
@@ -172,7 +188,7 @@ class Scheduler:
 
     def _plan(self, loaded: LoadedSpec) -> list[Window]:
         spec, limit = loaded.spec, self.settings.catchup_max_windows
-        now = datetime.now(UTC)
+        now = due(spec, datetime.now(UTC))  # windows whose `delay` has not passed wait
         plan = catchup.plan(spec, now, catchup.history(self.engine, spec, now, limit), limit)
         if plan.gap:
             reason = catchup.gap_reason(spec, plan.gap, limit)

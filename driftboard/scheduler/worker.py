@@ -104,3 +104,17 @@ def compute(
     return WindowResult(
         e.status.value, result.error, result.run_id, began, seconds, e.finished_at, push_error
     )
+
+
+def recheck_late(loaded: LoadedSpec, newest: Window, settings: Settings) -> int:
+    """In a worker: re-evaluate the spec's `late_windows` windows before `newest` whose rows
+    changed (run/late.py); how many were replaced. Errors cross as plain RuntimeErrors."""
+    from driftboard.run import late
+
+    try:
+        return len(
+            late.recheck(engine_for(settings.database_url.get_secret_value()), loaded, newest, settings)
+        )
+    except (SQLAlchemyError, StoreError) as exc:
+        text = describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+        raise RuntimeError(f"results database: {text}") from None

@@ -135,6 +135,18 @@ def succeeded(conn: Connection, model: str, window: Window) -> bool:
     return conn.execute(query).first() is not None
 
 
+def stored_rows(engine: Engine, model: str, window: Window) -> int | None:
+    """The current rows the window's succeeded run counted; None without one."""
+    query = select(Run.current_rows).where(
+        Run.model == model,
+        Run.window_start == window.start,
+        Run.window_end == window.end,
+        Run.status == "succeeded",
+    )
+    with engine.connect() as conn:
+        return conn.scalar(query)
+
+
 def succeeded_windows(engine: Engine, model: str, windows: list[Window]) -> set[Window]:
     """Which of these windows (oldest first) already succeeded: a backfill skips them."""
     if not windows:

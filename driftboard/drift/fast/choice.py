@@ -33,8 +33,9 @@ def auto_test(column_type: ColumnType, n_reference: int, n_values: int) -> str:
 
 
 def explicit(drift: Drift, column: str, column_type: ColumnType) -> tuple[str | None, float | None]:
-    choice = drift.choice_for(column, column_type)
-    return choice.method, choice.threshold
+    choice = drift.choice_for(column, column_type).fixed()  # calibrated ones: drift/calibrate.py
+    threshold = choice.threshold
+    return choice.method, threshold if isinstance(threshold, float | int) else None
 
 
 def choose(test_id: str, threshold: float | None) -> Choice:
