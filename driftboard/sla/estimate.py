@@ -18,6 +18,7 @@ from sklearn.isotonic import IsotonicRegression
 from driftboard.data import sources
 from driftboard.errors import DataError
 from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.spec import DataSource
 from driftboard.sla.performance import classes, numbers
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ def for_spec(loaded: LoadedSpec) -> Callable[[np.ndarray], np.ndarray] | None:
     if labels is None or labels.task != "classification" or prediction is None:
         return None
     if prediction.type != "numerical":  # class labels: no score to calibrate
+        return None
+    if not isinstance(spec.reference, DataSource):  # relative to each window: no one set to fit
+        log.warning("model=%s no performance estimates: the reference is relative", spec.model)
         return None
     assert target is not None  # validated with labels:
     try:
