@@ -1,8 +1,9 @@
-"""Per-feature drift scores: Evidently's DataDriftPreset results, by one of two engines.
+"""Per-feature drift scores: Evidently's DataDriftPreset results, by one of three engines.
 
 `fast` (default): driftboard.drift.fast, the same scores and flags from a cached reference
 profile, in parallel over columns; the Evidently report is built later, only for runs that
 keep it. `evidently`: the report itself, run on every window (slow; the reference).
+`spark`: driftboard.drift.spark, the same scores computed in Apache Spark.
 """
 
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ class DriftOptions:
     workers: int = 0  # 0: one thread per core
     report_sample_rows: int = 0  # 0: the report sees every row
     report_max_columns: int = 0  # 0: the report shows every column
+    spark_master: str = "local[*]"  # the spark engine's master URL or sc:// address
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DriftOptions":
@@ -36,6 +38,7 @@ class DriftOptions:
             settings.drift_workers,
             settings.report_sample_rows,
             settings.report_max_columns,
+            settings.spark_master,
         )
 
 
@@ -61,7 +64,14 @@ def score(
     """
     if options.engine == "evidently":
         return score_with_report(columns, drift)
-    result = fast.score_columns(columns, drift, reference_key, options.cache_dir, options.workers, reference)
+    if options.engine == "spark":
+        from driftboard.drift.spark import frames  # PySpark is an extra, imported only when chosen
+
+        result = frames.score_columns(columns, drift, options.spark_master)
+    else:
+        result = fast.score_columns(
+            columns, drift, reference_key, options.cache_dir, options.workers, reference
+        )
     kept = [c for c in columns if c.name in result.scores]
     rows, cols = options.report_sample_rows, options.report_max_columns
     return replace(

@@ -46,3 +46,31 @@ def assert_equal_to_fast(
             name
         )
         assert same(g.score, w.score) or abs(g.score - w.score) <= 1e-9 * abs(w.score), (name, g, w)
+
+
+def assert_same_evaluation(got: Any, want: Any) -> None:
+    """Two evaluations of one window: the same features, statuses, reasons, quality and tests,
+    scores within 1e-9."""
+    assert (got.status, got.error, got.reference_rows, got.current_rows) == (
+        want.status,
+        want.error,
+        want.reference_rows,
+        want.current_rows,
+    )
+    assert got.schema_changes == want.schema_changes
+    assert [f.feature for f in got.features] == [f.feature for f in want.features]
+    for g, w in zip(got.features, want.features, strict=True):
+        assert (g.status, g.reason, g.stattest, g.drift_detected) == (
+            w.status,
+            w.reason,
+            w.stattest,
+            w.drift_detected,
+        )
+        assert (g.reference_count, g.current_count, g.unseen_share) == (
+            w.reference_count,
+            w.current_count,
+            w.unseen_share,
+        )
+        assert (g.null_share, g.reference_null_share) == (w.null_share, w.reference_null_share), g.feature
+        if w.score is not None:
+            assert same(g.score, w.score), (g, w)
