@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="The spark engine's Spark: a master URL (local[2], spark://host:7077, yarn) "
         "or a Spark Connect address (sc://host:15002).",
     )
+    spark_cache_dir: str | None = Field(
+        default=None,
+        description="Where the spark engine keeps reference tables: a path Spark writes (on a cluster, "
+        "one every executor reaches, e.g. s3a://bucket/driftboard); unset: <cache_dir>/spark.",
+    )
     cache_dir: Path = Field(
         default=Path(".driftboard-cache"),
         description="Reference profiles reused across runs (safe to delete; see BENCHMARKS.md).",

@@ -29,6 +29,13 @@ class DriftOptions:
     report_sample_rows: int = 0  # 0: the report sees every row
     report_max_columns: int = 0  # 0: the report shows every column
     spark_master: str = "local[*]"  # the spark engine's master URL or sc:// address
+    spark_cache_dir: str | None = None  # None: <cache_dir>/spark
+
+    def spark_tables_dir(self) -> str | None:
+        """Where the spark engine keeps reference tables; None: nowhere (no cache_dir either)."""
+        if self.spark_cache_dir:
+            return self.spark_cache_dir
+        return str((self.cache_dir / "spark").resolve()) if self.cache_dir is not None else None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DriftOptions":
@@ -39,6 +46,7 @@ class DriftOptions:
             settings.report_sample_rows,
             settings.report_max_columns,
             settings.spark_master,
+            settings.spark_cache_dir,
         )
 
 

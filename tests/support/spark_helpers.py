@@ -56,8 +56,8 @@ def assert_same_evaluation(got: Any, want: Any) -> None:
         want.error,
         want.reference_rows,
         want.current_rows,
-    )
-    assert got.schema_changes == want.schema_changes
+    ), (got.error, want.error)
+    assert got.schema_changes == want.schema_changes, (got.schema_changes, want.schema_changes)
     assert [f.feature for f in got.features] == [f.feature for f in want.features]
     for g, w in zip(got.features, want.features, strict=True):
         assert (g.status, g.reason, g.stattest, g.drift_detected) == (

@@ -27,6 +27,6 @@ def score_columns(columns: list[Column], drift: Drift, master: str) -> DriftResu
         return DriftResult({}, {})
     spark = session.get(master)
     types = {col.name: col.column_type for col in columns}
-    ref = tables.side_tables(_side(spark, columns, "ref"), types, "reference data")
-    cur = tables.side_tables(_side(spark, columns, "cur"), types, "current data")
+    ref = tables.side_tables(_side(spark, columns, "ref"), types, "reference")
+    cur = tables.side_tables(_side(spark, columns, "cur"), types, "current")
     return sparkscore.score_tables(ref, cur, types, drift)

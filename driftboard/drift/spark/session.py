@@ -5,7 +5,9 @@ The UI is off and everything binds to loopback unless the user's Spark config sa
 """
 
 import logging
+import os
 import threading
+import warnings
 from typing import Any
 
 from driftboard.errors import DataError
@@ -21,6 +23,9 @@ LOCAL_CONF = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 _LOCK = threading.Lock()
+# PySpark 4 warns on every Arrow exchange that pandas 3 is "not yet fully supported": the engine
+# hands Spark Arrow tables and collects plain rows, never pandas frames (docs/spark.md).
+warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
 
 
 def _builder(master: str) -> Any:
@@ -33,6 +38,7 @@ def _builder(master: str) -> Any:
     builder = SparkSession.builder.appName("driftboard")
     if master.startswith("sc://"):
         return builder.remote(master)  # Spark Connect: the server owns its configuration
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # else Spark binds the host's address
     builder = builder.master(master)
     for key, value in LOCAL_CONF.items():
         builder = builder.config(key, value)

@@ -66,10 +66,12 @@ def score_tables(
     columns: dict[str, ColumnType],
     drift: Drift,
     bucket_values: int = ordered.BUCKET_VALUES,
+    only: set[str] | None = None,
 ) -> DriftResult:
-    """Scores of the columns usable on both sides (the others are the caller's to record)."""
+    """Scores of the columns usable on both sides (the others are the caller's to record);
+    `only`: of these columns only (those that passed the run's checks)."""
     index = {name: i for i, name in enumerate(columns)}
-    usable = [n for n in columns if _usable(ref, n) and _usable(cur, n)]
+    usable = [n for n in columns if _usable(ref, n) and _usable(cur, n) and (only is None or n in only)]
     nums = binning.joined(ref.numbers, cur.numbers, "v").persist()
     try:
         texts = binning.joined(ref.texts, cur.texts, "s")

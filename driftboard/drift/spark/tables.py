@@ -6,7 +6,7 @@ tables no longer than its distinct values, and its facts (sizes, missing, infini
 reference's std) as one small row. Cleaning is Evidently's: NaN, ±inf and nulls dropped.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyspark.sql import Column as SparkColumn
@@ -14,6 +14,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as sf
 from pyspark.sql import types as st
 
+from driftboard.data import convert
 from driftboard.jobs.stattests import ColumnType
 
 INF = float("inf")
@@ -35,6 +36,8 @@ class SideTables:
     numbers: DataFrame  # k, v, n
     texts: DataFrame  # k, s, n
     facts: dict[str, SideFacts]
+    rows: int = 0
+    dtypes: dict[str, list[str]] = field(default_factory=dict)  # pandas' names, as schema_changes reads
 
 
 def quoted(name: str) -> SparkColumn:
@@ -45,7 +48,7 @@ def as_number(df: DataFrame, name: str) -> SparkColumn:
     kind = df.schema[name].dataType
     if isinstance(kind, st.BooleanType):
         return quoted(name).cast("int").cast("double")
-    return quoted(name).cast("double")
+    return quoted(name).try_cast("double")  # a malformed number is counted, not fatal
 
 
 def as_text(df: DataFrame, name: str) -> SparkColumn:
@@ -58,7 +61,7 @@ def as_text(df: DataFrame, name: str) -> SparkColumn:
         whole = x == sf.floor(x)
         return (
             sf.when(sf.isnan(x), sf.lit(None))
-            .when(whole, x.cast("long").cast("string"))
+            .when(whole, x.try_cast("long").cast("string"))
             .otherwise(x.cast("string"))
         )
     return x.cast("string")
@@ -93,7 +96,7 @@ def numeric_problem(df: DataFrame, name: str, label: str) -> str | None:
     return None
 
 
-def facts(df: DataFrame, columns: dict[str, ColumnType], label: str) -> dict[str, SideFacts]:
+def facts(df: DataFrame, columns: dict[str, ColumnType], label: str) -> tuple[int, dict[str, SideFacts]]:
     """Every column's facts in one Spark job; a missing or mistyped column gets its problem."""
     present = set(df.columns)
     found: dict[str, SideFacts] = {}
@@ -111,7 +114,7 @@ def facts(df: DataFrame, columns: dict[str, ColumnType], label: str) -> dict[str
     row = df.agg(*aggs).collect()[0].asDict()
     for name, (i, kind) in todo.items():
         found[name] = _side_facts(row, i, kind, name, label)
-    return found
+    return int(row["length"]), found
 
 
 def _side_facts(row: dict[str, Any], i: int, kind: ColumnType, name: str, label: str) -> SideFacts:
@@ -152,7 +155,24 @@ def _group(df: DataFrame, cells: list[SparkColumn], value: str) -> DataFrame:
 
 
 def side_tables(df: DataFrame, columns: dict[str, ColumnType], label: str) -> SideTables:
-    found = facts(df, columns, label)
+    rows, found = facts(df, columns, label)
     scored = {n for n, f in found.items() if f.problem is None and f.usable > 0}
     numbers, texts = counted(df, columns, scored)
-    return SideTables(numbers, texts, found)
+    return SideTables(numbers, texts, found, rows, _typed_if_empty(dtypes(df), found))
+
+
+def _typed_if_empty(names: dict[str, list[str]], found: dict[str, SideFacts]) -> dict[str, list[str]]:
+    """A column with no value at all has no type in a CSV file: Spark says text, pandas float64
+    (which the other engines report); the pandas name is kept, so no false dtype change."""
+    empty = {n for n, f in found.items() if f.problem is None and f.length and f.nulls == f.length}
+    return {n: ["float64"] if n in empty and kinds == ["str"] else kinds for n, kinds in names.items()}
+
+
+def dtypes(df: DataFrame) -> dict[str, list[str]]:
+    """pandas' dtype name of every column, through the Arrow schema Spark would send."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    try:
+        return convert.pandas_dtypes(to_arrow_schema(df.schema, timezone="UTC"))
+    except (TypeError, ValueError, NotImplementedError, AssertionError):  # a type Arrow has no match for
+        return {f.name: [f.dataType.simpleString()] for f in df.schema.fields}
