@@ -31,6 +31,9 @@ LEVELS = {
     "null_ratio_increase": "null_ratio_increase",
     "unseen_categories_ratio": "unseen_categories_ratio",
     "stale_intervals": "stale_intervals",
+    "model_drift_runs": "model_drift_runs",
+    "drift_share_severe": "drift_share_severe_ratio",
+    "low_volume_ratio": "low_volume_ratio",
 }
 
 
@@ -60,6 +63,9 @@ class Thresholds(_Frozen):
     null_ratio_increase: float = Field(gt=0)
     unseen_categories_ratio: float = Field(gt=0)
     stale_intervals: float = Field(gt=0)
+    model_drift_runs: int = Field(gt=0)
+    drift_share_severe_ratio: float = Field(gt=0)
+    low_volume_ratio: float = Field(gt=0)
 
 
 Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]  # what Grafana accepts
@@ -84,6 +90,7 @@ class AlertConfig(_Frozen):
     links: Links
     thresholds: Thresholds
     dashboards: Dashboards
+    volume_baseline_runs: int = Field(gt=0)
     push_failures_window: str
     pushgateway_job: str
     alerts: Mapping[str, Alert]
@@ -98,6 +105,8 @@ class AlertConfig(_Frozen):
 EXPECTED = {
     "thresholds": "a positive number",
     "feature_drift_runs": "a positive whole number",
+    "model_drift_runs": "a positive whole number",
+    "volume_baseline_runs": "a positive whole number",
     "severity": f"one of {SEVERITIES}",
     "dashboards": "a Grafana uid: 1 to 40 letters, digits, '-' or '_'",
 }

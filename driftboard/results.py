@@ -26,6 +26,18 @@ class FeatureStatus(StrEnum):
     ERROR = "error"  # present but unusable, or the test failed on it
 
 
+class ReasonClass(StrEnum):
+    """Why a feature was not scored, in a few words: a label of the pushed status series,
+    so a bounded set, where the free-text reason (stored with the run) says it in full."""
+
+    MISSING = "missing"  # dropped from the current data
+    DUPLICATED = "duplicated"  # appears more than once in the current data
+    ALL_NULL = "all_null"  # no non-null value in the current window
+    WRONG_TYPE = "wrong_type"  # values that do not convert to the declared type
+    REFERENCE = "reference"  # the reference lacks the column or holds no usable value of it
+    TEST_FAILED = "test_failed"  # the drift test failed on it
+
+
 @dataclass(frozen=True)
 class FeatureOutcome:
     feature: str
@@ -43,10 +55,13 @@ class FeatureOutcome:
     null_share: float | None = None
     reference_null_share: float | None = None
     unseen_share: float | None = None
+    reason_class: ReasonClass | None = None  # set when not ok; not stored (the reason is)
 
     def __post_init__(self) -> None:
         # Plain strings ("ok") are accepted and checked: an unknown status fails here, not in SQL.
         object.__setattr__(self, "status", FeatureStatus(self.status))
+        if self.reason_class is not None:
+            object.__setattr__(self, "reason_class", ReasonClass(self.reason_class))
 
 
 class PendingReport(Protocol):
@@ -143,12 +158,15 @@ class RunResult:
             "error": self.error,
             "window_start": e.window.start.isoformat(),
             "window_end": e.window.end.isoformat(),
+            "reference_rows": e.reference_rows,
+            "current_rows": e.current_rows,
             "n_features": len(e.scored),
             "n_drifted": e.n_drifted,
             "share_drifted": e.share_drifted,
             "dataset_drift": e.dataset_drift,
             "report_path": self.report.path if self.report else None,
             "push_error": self.delivery.error if self.delivery else None,
+            "schema_changes": e.schema_changes,
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -97,7 +97,10 @@ def generate(case: Case) -> tuple[pd.DataFrame, pd.DataFrame, list[Column]]:
     ref = pd.DataFrame({c.name: c.reference for c in columns})
     cur = pd.DataFrame({c.name: c.current for c in columns})
     for c in columns:  # views of the frames (copy-on-write): no second copy of the data is held
-        c.reference, c.current = ref[c.name], cur[c.name]
+        assert c.ref is not None
+        assert c.cur is not None
+        # Side.series is a cached_property: its cache slot takes the frame's column instead.
+        c.ref.__dict__["series"], c.cur.__dict__["series"] = ref[c.name], cur[c.name]
     return ref, cur, columns
 
 

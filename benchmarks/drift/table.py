@@ -34,6 +34,8 @@ def report_time(r: dict[str, Any]) -> str:
 
 def ratio(r: dict[str, Any], of: float, key: str = "seconds") -> str:
     rep = r["report"]
+    if of <= 0:  # a run shorter than the clock's resolution (CPU time of a tiny case)
+        return "n/a"
     return f"{rep[key] / of:,.0f}×" if rep["finished"] else f"≥ {rep[key] / of:,.0f}×"
 
 

@@ -12,6 +12,7 @@ from grafana_foundation_sdk.builders.dashboard import Dashboard
 from grafana_foundation_sdk.models import common as cm
 
 from driftboard.dashboards import common as c
+from driftboard.dashboards import deadcells
 from driftboard.dashboards import style as s
 
 # One model's chosen features in the range (each query repeats it: Grafana sends one statement).
@@ -43,7 +44,9 @@ WITH ranks AS (
   FROM (SELECT feature, row_number() OVER (ORDER BY max(ratio) DESC NULLS LAST, feature) AS position
         FROM ({WORST}) worst GROUP BY feature) ranked
 )
-SELECT window_end AS time, (SELECT rank_of FROM ranks) ->> feature AS worst_rank, feature, drift_ratio
+SELECT window_end AS time, (SELECT rank_of FROM ranks) ->> feature AS worst_rank, feature,
+       CASE status WHEN 'ok' THEN drift_ratio WHEN 'skipped' THEN {s.SKIPPED_CELL} ELSE {s.ERROR_CELL} END
+         AS drift_ratio
 FROM feature_results
 WHERE {CHOSEN}
 ORDER BY 1"""
@@ -60,15 +63,17 @@ def grid() -> statushistory.Panel:
         .title("Feature drift ratio per run")
         .description(
             "Rows: features, worst first (highest drift ratio in the range). Columns: runs. A cell is the "
-            "feature's drift ratio in that run (≥ 1 drifted, whichever way the test points); empty when "
-            "the feature was skipped or failed. Click a cell for the run's Evidently report or the "
-            "feature's drill-down."
+            "feature's drift ratio in that run (≥ 1 drifted, whichever way the test points). A dead "
+            "feature (DriftboardFeatureDead) shows 'skipped' (dropped, all null, duplicated) or 'error' "
+            "(wrong type, test failed) in its own colour; no cell: no run. The table 'Features not "
+            "scored' says why. Click a cell for the run's Evidently report or the feature's drill-down."
         )
         .with_target(c.sql(CELLS, "time_series"))
         .unit(c.RATIO)
         .decimals(2)
         .thresholds(s.ratio_thresholds())
         .color_scheme(s.by_threshold())
+        .mappings(s.dead_cells())
         .display_name("${__field.labels.feature}")
         .show_value(cm.VisibilityMode.AUTO)
         .row_height(0.9)
@@ -117,14 +122,19 @@ ORDER BY worst_ratio DESC NULLS LAST, feature"""
 
 def runs() -> table.Panel:
     query = f"""
-SELECT window_end, status, n_drifted, n_features, share_drifted, report_path, error
+SELECT window_end, status, n_drifted, n_features, share_drifted, {deadcells.SCHEMA_COLUMNS},
+       report_path, error
 FROM runs
 WHERE model {c.in_var("model")} AND $__timeFilter(window_end)
 ORDER BY window_end DESC"""
     return (
         table.Panel()
         .title("Runs")
-        .description("Every run of the model in the range; report_path links to its kept Evidently report.")
+        .description(
+            "Every run of the model in the range, with its schema changes (declared columns missing, "
+            "undeclared ones added, declared ones of a new type); report_path links to its kept "
+            "Evidently report."
+        )
         .with_target(c.sql(query))
         .unit(c.COUNT)
         .span(12)
@@ -149,4 +159,5 @@ def build() -> Dashboard:
         .with_panel(grid())
         .with_panel(worst_features())
         .with_panel(runs())
+        .with_panel(deadcells.unscored())
     )

@@ -39,6 +39,22 @@ def text_colours(colours: dict[str, str]) -> list[dm.ValueMapping]:
     ]
 
 
+# The heatmap's cells of features a run could not score: below every drift ratio (never
+# negative), each mapped to its own word and colour, apart from the ratio scale's colours.
+SKIPPED_CELL, ERROR_CELL = -1, -2
+
+
+def dead_cells() -> list[dm.ValueMapping]:
+    return [
+        dm.ValueMap(
+            options={
+                str(SKIPPED_CELL): dm.ValueMappingResult(text="skipped", color="#8e8e8e", index=0),
+                str(ERROR_CELL): dm.ValueMappingResult(text="error", color="purple", index=1),
+            }
+        )
+    ]
+
+
 STATUS_COLOURS = {
     "ok": "green",
     "warning": "yellow",

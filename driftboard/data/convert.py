@@ -24,6 +24,11 @@ class Converted:
 
 
 def to_scored(values: pa.ChunkedArray, column_type: ColumnType, name: str, label: str) -> Converted:
+    if pa.types.is_nested(values.type):  # lists, structs, maps: no order or category to test
+        return Converted(
+            problem=f"{label} column {name!r} holds nested values ({values.type}), "
+            "which no drift test scores; flatten it into columns in the source"
+        )
     if column_type == "numerical":
         return _numeric(values, name, label)
     return Converted(_category(values))

@@ -47,12 +47,28 @@ def fetch(source: SqlSource, bounds: dict[str, datetime]) -> pd.DataFrame:
         engine.dispose()
 
 
+# libpq waits forever on a server that takes the connection and never answers, and on a peer
+# that dies mid-query: these bound the whole connect handshake and find a dead peer within a
+# minute (TCP keepalives). A URL that sets one of them wins.
+PG_LINK = {
+    "connect_timeout": "10",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+
+
+def pg_link(url: URL) -> dict[str, str]:
+    return {key: value for key, value in PG_LINK.items() if key not in url.query}
+
+
 def _engine(source: SqlSource) -> Engine:
     """PostgreSQL enforces the statement timeout itself (libpq passes `options` at connect),
     so a stuck query ends even if this process is busy; other databases get no timeout."""
     url = parsed(source)
-    args = {}
+    args: dict[str, str] = {}
     if url.get_backend_name() == "postgresql":
+        args |= pg_link(url)
         milliseconds = int(source.statement_timeout.total_seconds() * 1000)
         args["options"] = f"-c statement_timeout={milliseconds}"
     return create_engine(url, pool_pre_ping=True, connect_args=args)

@@ -18,10 +18,19 @@ import pyarrow.fs as pafs
 
 from driftboard.errors import DataError
 
-DATA_SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+# CSV plain or compressed, each as pandas reads it: the codec by the last suffix.
+CSV_CODECS = {".csv": None, ".csv.gz": "gzip", ".csv.xz": "xz", ".csv.bz2": "bz2"}
+DATA_SUFFIXES = PARQUET_SUFFIXES + tuple(CSV_CODECS)
+SUPPORTED = "use .parquet, or .csv plain or compressed (.csv.gz, .csv.xz, .csv.bz2)"
 # fsspec's name for each scheme we accept, and the package that implements it.
 REMOTE = {"s3": ("s3", "s3fs"), "gs": ("gcs", "gcsfs"), "gcs": ("gcs", "gcsfs"), "az": ("az", "adlfs")}
 FORMAT = "driftboard-source-1"
+# botocore's defaults wait 60 s per read and retry in legacy mode; a listing or a read that
+# stalls must end, and be said, within about a minute (issue 21's outbound deadlines).
+LINK: dict[str, dict[str, Any]] = {
+    "s3": {"config_kwargs": {"connect_timeout": 10, "read_timeout": 20, "retries": {"max_attempts": 3}}}
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,7 @@ def _fsspec(protocol: str, package: str, pattern: str) -> Any:
     import fsspec  # imported only for object storage
 
     try:
-        return fsspec.filesystem(protocol)
+        return fsspec.filesystem(protocol, **LINK.get(protocol, {}))
     except ImportError:
         raise DataError(
             f"{pattern}: reading {protocol} needs the {package} package (pip install {package})"

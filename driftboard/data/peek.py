@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from driftboard.data import dbquery
+from driftboard.data.locate import SUPPORTED
 from driftboard.errors import DataError, describe_db_error
 from driftboard.jobs.spec import DataSource, SqlSource
 from driftboard.jobs.window import Window
@@ -39,7 +40,7 @@ def _head_file(path: str, filesystem: pafs.FileSystem | None) -> pd.DataFrame:
         else None
     )
     if fmt is None:
-        raise DataError(f"{path}: unsupported file type; use .csv, .csv.gz or .parquet")
+        raise DataError(f"{path}: unsupported file type; {SUPPORTED}")
     try:  # a dataset reads the schema and the first batches only, local or remote alike
         return ds.dataset(path, format=fmt, filesystem=filesystem).head(ROWS).to_pandas()
     except (OSError, ValueError) as exc:

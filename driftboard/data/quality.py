@@ -7,6 +7,7 @@ the cache (refsummary) brings its counts without its values.
 """
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import pandas as pd
 import pyarrow as pa
@@ -15,7 +16,7 @@ from driftboard.data import convert
 from driftboard.data.columnar import Facts, Side
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.stattests import ColumnType
-from driftboard.results import FeatureStatus
+from driftboard.results import FeatureStatus, ReasonClass
 
 LITTLE_POWER = 30  # fewer current values than this get a note
 
@@ -31,9 +32,10 @@ class Column:
     reason: str | None = None
     ref: Side | None = field(default=None, repr=False)
     cur: Side | None = field(default=None, repr=False)
+    reason_class: ReasonClass | None = None  # set when not ok
 
-    def fail(self, status: FeatureStatus, reason: str) -> "Column":
-        return replace(self, status=status, reason=reason, ref=None, cur=None)
+    def fail(self, status: FeatureStatus, reason: str, kind: ReasonClass | None) -> "Column":
+        return replace(self, status=status, reason=reason, ref=None, cur=None, reason_class=kind)
 
     @property
     def reference(self) -> pd.Series:
@@ -51,18 +53,22 @@ class Checked:
     side: Side | None = None
     status: FeatureStatus | None = None
     problem: str | None = None
+    kind: ReasonClass | None = None
 
 
 def check_side(table: pa.Table, name: str, column_type: ColumnType, label: str, keep: bool) -> Checked:
     """`keep`: remember the categories (a reference side, for the unseen share)."""
     at = [i for i, n in enumerate(table.column_names) if n == name]
     if not at:
-        return Checked(status=FeatureStatus.SKIPPED, problem=f"missing from {label} data")
+        return Checked(
+            status=FeatureStatus.SKIPPED, problem=f"missing from {label} data", kind=ReasonClass.MISSING
+        )
     if len(at) > 1:
-        return Checked(status=FeatureStatus.SKIPPED, problem=f"appears {len(at)} times in {label} data")
+        problem = f"appears {len(at)} times in {label} data"
+        return Checked(status=FeatureStatus.SKIPPED, problem=problem, kind=ReasonClass.DUPLICATED)
     converted = convert.to_scored(table.column(at[0]), column_type, name, label)
     if converted.problem:
-        return Checked(status=FeatureStatus.ERROR, problem=converted.problem)
+        return Checked(status=FeatureStatus.ERROR, problem=converted.problem, kind=ReasonClass.WRONG_TYPE)
     return Checked(side=convert.side(converted.values, column_type, keep))
 
 
@@ -72,7 +78,10 @@ def combine(name: str, role: str, column_type: ColumnType, ref: Checked, cur: Ch
     for checked in (ref, cur):
         if checked.side is None:
             assert checked.status is not None and checked.problem is not None
-            return col.fail(checked.status, checked.problem)
+            # A reference problem is the spec's or the reference's, whatever its kind (a cached
+            # reference summary keeps no kind); the current side's kind is this window's incident.
+            kind = ReasonClass.REFERENCE if checked is ref else checked.kind
+            return col.fail(checked.status, checked.problem, kind)
     return _check_content(replace(col, ref=ref.side, cur=cur.side))
 
 
@@ -91,10 +100,11 @@ def _facts(side: Side | None) -> Facts:
 
 def _check_content(col: Column) -> Column:
     ref, cur = _facts(col.ref), _facts(col.cur)
+    skipped = partial(replace, col, status=FeatureStatus.SKIPPED)
     if cur.usable == 0:
-        return replace(col, status=FeatureStatus.SKIPPED, reason="no non-null values in the current window")
+        return skipped(reason="no non-null values in the current window", reason_class=ReasonClass.ALL_NULL)
     if ref.usable == 0:
-        return replace(col, status=FeatureStatus.SKIPPED, reason="no non-null values in the reference data")
+        return skipped(reason="no non-null values in the reference data", reason_class=ReasonClass.REFERENCE)
     notes = []
     if col.column_type == "numerical" and cur.infinite:
         notes.append(f"{cur.infinite} infinite values ignored")

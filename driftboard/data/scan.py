@@ -16,7 +16,7 @@ import pyarrow.dataset as ds
 from driftboard.data import columnwise, hive, textfiles
 from driftboard.data.convert import pandas_dtypes
 from driftboard.data.cut import cut_table
-from driftboard.data.locate import DataFile, Location
+from driftboard.data.locate import CSV_CODECS, PARQUET_SUFFIXES, SUPPORTED, DataFile, Location
 from driftboard.data.request import Read, Request
 from driftboard.data.size import check_size, parquet_bytes
 from driftboard.errors import DataError
@@ -24,11 +24,11 @@ from driftboard.errors import DataError
 
 def read(location: Location, request: Request) -> Read:
     files = _pruned(location, request)
-    parquet = [f for f in files if f.name.endswith((".parquet", ".pq"))]
-    text = [f for f in files if f.name.endswith((".csv", ".csv.gz"))]
+    parquet = [f for f in files if f.name.endswith(PARQUET_SUFFIXES)]
+    text = [f for f in files if f.name.endswith(tuple(CSV_CODECS))]
     if len(parquet) + len(text) < len(files):
         odd = next(f for f in files if f not in parquet and f not in text)
-        raise DataError(f"{odd.path}: unsupported file type; use .csv, .csv.gz or .parquet")
+        raise DataError(f"{odd.path}: unsupported file type; {SUPPORTED}")
     if text and not parquet:
         return textfiles.read(location, text, request)
     if parquet and not text:

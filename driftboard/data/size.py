@@ -13,7 +13,7 @@ from driftboard.data.request import Request
 from driftboard.errors import DataError
 
 TEXT_WIDTH = 16  # bytes per value of a text column when the file says less: offsets plus a few characters
-GZIP_RATIO = 4  # a .csv.gz file holds about this many times its size
+COMPRESSED_RATIO = 4  # a .csv.gz (.xz, .bz2) file holds about this many times its size
 
 
 def human(size: float) -> str:
@@ -63,4 +63,5 @@ def parquet_bytes(dataset: ds.Dataset, columns: list[str], where: pc.Expression 
 
 
 def file_bytes(sizes: list[tuple[str, int]]) -> int:
-    return sum(size * (GZIP_RATIO if name.lower().endswith(".gz") else 1) for name, size in sizes)
+    compressed = (".gz", ".xz", ".bz2")
+    return sum(size * (COMPRESSED_RATIO if name.lower().endswith(compressed) else 1) for name, size in sizes)

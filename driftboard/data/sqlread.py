@@ -20,7 +20,7 @@ import pyarrow as pa
 from sqlalchemy import URL, text
 from sqlalchemy.dialects import postgresql
 
-from driftboard.data.dbquery import login_refused
+from driftboard.data.dbquery import login_refused, pg_link
 from driftboard.data.size import human
 from driftboard.errors import DataError, SourceUnavailable
 from driftboard.jobs.durations import format_duration
@@ -29,7 +29,7 @@ from driftboard.jobs.durations import format_duration
 def libpq_uri(url: URL, timeout: timedelta) -> str:
     """libpq's own URI for the SQLAlchemy URL; the statement timeout as the session's option."""
     milliseconds = int(timeout.total_seconds() * 1000)
-    query = {k: v for k, v in url.query.items() if k != "options"}
+    query = pg_link(url) | {k: v for k, v in url.query.items() if k != "options"}
     base = url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
     option = quote(f"-c statement_timeout={milliseconds}", safe="")  # libpq reads %20, not +
     return f"{base}{'&' if query else '?'}options={option}"

@@ -1,9 +1,11 @@
-"""CSV files (plain or gzip), parsed by pandas exactly as before, then cut and kept as Arrow.
+"""CSV files (plain or compressed), parsed by pandas exactly as before, then cut and kept as Arrow.
 
 CSV has no statistics to skip rows by: each file is parsed whole, only the columns asked for,
 and cut to the window before the next one is read, so memory holds the window, not the files.
 """
 
+import lzma
+import zlib
 from typing import Any
 
 import pandas as pd
@@ -12,7 +14,7 @@ import pyarrow as pa
 from driftboard.data import hive
 from driftboard.data.convert import frame_dtypes, from_pandas
 from driftboard.data.cut import select_window
-from driftboard.data.locate import DataFile, Location
+from driftboard.data.locate import CSV_CODECS, DataFile, Location
 from driftboard.data.request import Read, Request
 from driftboard.data.size import check_size, file_bytes
 from driftboard.errors import DataError
@@ -20,12 +22,15 @@ from driftboard.errors import DataError
 
 def _parse(location: Location, file: DataFile, wanted: frozenset[str] | None, **options: Any) -> pd.DataFrame:
     usecols = None if wanted is None else (lambda name: name in wanted)
-    compression = "gzip" if file.name.endswith(".gz") else None
+    codec = next(c for suffix, c in CSV_CODECS.items() if file.name.endswith(suffix))
     try:
         with location.filesystem.open_input_file(file.path) as handle:
-            return pd.read_csv(handle, low_memory=False, usecols=usecols, compression=compression, **options)
+            return pd.read_csv(handle, low_memory=False, usecols=usecols, compression=codec, **options)
     except UnicodeDecodeError as exc:
         raise DataError(f"{file.path}: not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    # A truncated or corrupt archive: gzip and bz2 end early (EOFError), zlib and lzma say why.
+    except (EOFError, zlib.error, lzma.LZMAError) as exc:
+        raise DataError(f"{file.path}: corrupt or truncated {codec} file: {exc}") from None
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise DataError(f"{file.path}: cannot read: {exc}") from None
 

@@ -211,6 +211,9 @@ class Alerts(Strict):
     null_ratio_increase: float | None = Field(None, gt=0, le=1)
     unseen_categories_ratio: float | None = Field(None, gt=0, le=1)
     stale_intervals: float | None = Field(None, ge=1)
+    model_drift_runs: int | None = Field(None, ge=1)
+    drift_share_severe: float | None = Field(None, gt=0, le=1)
+    low_volume_ratio: float | None = Field(None, gt=0, lt=1)
 
 
 class Sla(Strict):

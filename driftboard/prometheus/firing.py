@@ -1,9 +1,9 @@
 """The alerts Prometheus has firing now (its /api/v1/alerts), for `driftboard status`."""
 
 import json
-import urllib.request
 from dataclasses import dataclass
-from urllib.error import URLError
+
+from driftboard import outbound
 
 
 class AlertsUnavailable(RuntimeError):
@@ -23,9 +23,8 @@ def firing_alerts(prometheus_url: str, timeout: float = 5.0) -> list[Firing]:
     """Every alert in state `firing` (not `pending`), by model, name and feature."""
     url = prometheus_url.rstrip("/") + "/api/v1/alerts"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            alerts = json.load(response)["data"]["alerts"]
-    except (URLError, OSError, ValueError, KeyError, TypeError) as exc:
+        alerts = json.loads(outbound.call(url, deadline=timeout).body)["data"]["alerts"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise AlertsUnavailable(f"Prometheus at {prometheus_url} gave no alerts: {_why(exc)}") from None
     found = [_firing(a) for a in alerts if a.get("state") == "firing"]
     return sorted(found, key=lambda f: (f.model or "", f.name, f.feature or ""))

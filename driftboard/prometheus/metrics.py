@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, Gauge
 
 from driftboard import alertconfig
 from driftboard.jobs.spec import Alerts
+from driftboard.prometheus import dataseries
 from driftboard.results import Evaluation, FeatureOutcome, RunStatus
 
 # Spec field → pushed override; absent fields leave alerting/config.yml's default in force.
@@ -25,6 +26,8 @@ class RunContext:
     last_success: datetime | None
     consecutive_drift: dict[str, int]
     alerts: Alerts
+    model_drift_runs: int = 0  # consecutive critically drifted runs, from the store
+    expected_rows: float | None = None  # median rows of recent windows; None: no baseline yet
 
 
 def _gauge(registry: CollectorRegistry, name: str, doc: str, labels: tuple[str, ...] = ("model",)) -> Gauge:
@@ -76,6 +79,7 @@ def run_registry(outcome: Evaluation, ctx: RunContext) -> CollectorRegistry:
     rows.labels(model, "reference").set(outcome.reference_rows or 0)
     rows.labels(model, "current").set(outcome.current_rows or 0)
     _feature_series(reg, outcome, ctx)
+    dataseries.add(reg, outcome, ctx.model_drift_runs, ctx.expected_rows)
     return reg
 
 

@@ -1,15 +1,17 @@
 """Send a run's series to the Pushgateway, one group per model, with bounded retries."""
 
 import logging
-from urllib.error import URLError
+from collections.abc import Callable
 
 from prometheus_client import delete_from_gateway, push_to_gateway, pushadd_to_gateway
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
+from driftboard import outbound
 from driftboard.prometheus.metrics import RunContext, run_registry, status_registry
 from driftboard.results import Evaluation, RunStatus
 
 JOB = "driftboard"
+ATTEMPT_DEADLINE = 10.0  # seconds for one attempt's whole exchange; three attempts at most
 log = logging.getLogger(__name__)
 
 
@@ -17,8 +19,13 @@ class PushError(RuntimeError):
     """The Pushgateway did not take the metrics after every retry."""
 
 
+def _retryable(exc: BaseException) -> bool:
+    """Network trouble may pass; a malformed URL or a refused request would fail again."""
+    return isinstance(exc, OSError) and getattr(exc, "retryable", True)
+
+
 _retry = retry(
-    retry=retry_if_exception_type((URLError, OSError)),
+    retry=retry_if_exception(_retryable),
     stop=stop_after_attempt(3),
     wait=wait_exponential(multiplier=0.5, max=4),
     reraise=True,
@@ -30,21 +37,41 @@ def _send(url: str, outcome: Evaluation, ctx: RunContext) -> None:
     key = {"model": outcome.model}
     if outcome.status == RunStatus.SUCCEEDED:
         # PUT replaces the model's whole group, so a feature dropped from the spec disappears.
-        push_to_gateway(url, JOB, run_registry(outcome, ctx), grouping_key=key, timeout=10)
+        push_to_gateway(url, JOB, run_registry(outcome, ctx), grouping_key=key, handler=_handler)
     else:
         # POST replaces only the status series: the last good drift series stay for the alerts.
-        pushadd_to_gateway(url, JOB, status_registry(outcome, ctx), grouping_key=key, timeout=10)
+        pushadd_to_gateway(url, JOB, status_registry(outcome, ctx), grouping_key=key, handler=_handler)
 
 
 def push(url: str, outcome: Evaluation, ctx: RunContext) -> None:
+    """Whatever goes wrong on the way (a malformed URL, a service that is not a Pushgateway,
+    one that never finishes answering) is a PushError: the caller has already committed the
+    run and records the reason beside it, never instead of it."""
     try:
         _send(url, outcome, ctx)
-    except (URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise PushError(f"push to the Pushgateway failed after 3 attempts: {reason}") from None
+    except Exception as exc:  # any kind: see the docstring, nothing may undo the commit
+        tries = " after 3 attempts" if _retryable(exc) else ""
+        raise PushError(f"push to the Pushgateway failed{tries}: {_reason(exc)}") from None
+
+
+def _handler(
+    url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
+) -> Callable[[], None]:
+    """prometheus_client's hook for the HTTP call: ours keeps a deadline on the whole exchange."""
+    del timeout  # per socket operation only; the deadline below bounds the whole call
+
+    def send() -> None:
+        outbound.call(url, method, data, dict(headers), deadline=ATTEMPT_DEADLINE)
+
+    return send
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "reason", None) or exc) or type(exc).__name__
+    return text if isinstance(exc, OSError) else f"{type(exc).__name__}: {text}"
 
 
 @_retry
 def delete(url: str, model: str) -> None:
     """Decommission a model: its group goes, so no alert keeps firing on its last values."""
-    delete_from_gateway(url, JOB, grouping_key={"model": model}, timeout=10)
+    delete_from_gateway(url, JOB, grouping_key={"model": model}, handler=_handler)

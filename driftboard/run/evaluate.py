@@ -4,6 +4,7 @@ scheduling; data problems give a failed Evaluation with the reason, never an exc
 import logging
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from driftboard.data import quality
@@ -13,7 +14,7 @@ from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.window import Window
 from driftboard.reports import files
-from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, KeptReport, RunStatus
+from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, KeptReport, ReasonClass, RunStatus
 from driftboard.run import inputs
 from driftboard.settings import KeepReports, get_settings
 
@@ -22,14 +23,16 @@ log = logging.getLogger(__name__)
 
 def feature_outcome(col: quality.Column, result: scoring.DriftResult) -> FeatureOutcome:
     checked = FeatureOutcome(
-        col.name, col.role, col.column_type, col.status, col.reason, **asdict(quality.quality(col))
-    )
+        col.name, col.role, col.column_type, col.status, col.reason, **asdict(quality.quality(col)),
+        reason_class=col.reason_class,
+    )  # fmt: skip
     if col.status != FeatureStatus.OK:
         return checked
+    failed_test = partial(replace, checked, status=FeatureStatus.ERROR, reason_class=ReasonClass.TEST_FAILED)
     if col.name in result.errors:
-        return replace(checked, status=FeatureStatus.ERROR, reason=result.errors[col.name])
+        return failed_test(reason=result.errors[col.name])
     if col.name not in result.scores:
-        return replace(checked, status=FeatureStatus.ERROR, reason="Evidently returned no result")
+        return failed_test(reason="Evidently returned no result")
     s = result.scores[col.name]
     return replace(
         checked,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
+from driftboard import alertconfig
 from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.schedule import period, window_ending
@@ -19,7 +20,7 @@ from driftboard.prometheus.metrics import RunContext
 from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
 from driftboard.run.evaluate import evaluate_or_fail, failed, keep_report
 from driftboard.settings import Settings
-from driftboard.store import connect, registry, runs
+from driftboard.store import connect, registry, runs, streaks
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,7 @@ def publish(
     """Push after the commit; a failed push is recorded on the run, the results stay."""
     if not url:
         return None
-    ctx = RunContext(
-        interval_seconds=period(loaded.spec).total_seconds(),
-        last_success=runs.last_success(engine, evaluation.model),
-        consecutive_drift=runs.consecutive_drift(engine, evaluation.model, evaluation.window.end),
-        alerts=loaded.spec.alerts,
-    )
+    ctx = context(engine, loaded, evaluation)
     try:
         push.push(url, evaluation, ctx)
         delivery = Delivery(pushed_at=datetime.now(UTC))
@@ -72,6 +68,21 @@ def publish(
         log.warning("model=%s window=%s %s", evaluation.model, evaluation.window, exc)
     runs.record_push(engine, run_id, delivery)
     return delivery
+
+
+def context(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> RunContext:
+    """What the push needs from the runs stored before this one, by the model's own levels."""
+    model, end = evaluation.model, evaluation.window.end
+    levels = registry.levels(loaded.spec)
+    critical = (levels["drift_share_critical"], levels["severe_drift_ratio"])
+    return RunContext(
+        interval_seconds=period(loaded.spec).total_seconds(),
+        last_success=runs.last_success(engine, model),
+        consecutive_drift=runs.consecutive_drift(engine, model, end),
+        alerts=loaded.spec.alerts,
+        model_drift_runs=streaks.model_drift_runs(engine, model, end, *critical),
+        expected_rows=streaks.expected_rows(engine, model, end, alertconfig.load().volume_baseline_runs),
+    )
 
 
 def _report(engine: Engine, evaluation: Evaluation, run_id: int, settings: Settings) -> KeptReport | None:

@@ -1,5 +1,7 @@
 """Human-readable output of a run for the terminal."""
 
+from typing import Any
+
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
@@ -11,8 +13,9 @@ def _fmt(value: float | None, digits: int = 4) -> str:
 
 
 def _drift_cell(feature: FeatureOutcome) -> str:
-    if feature.status != FeatureStatus.OK:
-        return f"[yellow]{feature.status}[/yellow]"
+    if feature.status != FeatureStatus.OK:  # the reason class, as DriftboardFeatureDead labels it
+        kind = f" ({feature.reason_class})" if feature.reason_class else ""
+        return f"[yellow]{feature.status}{kind}[/yellow]"
     return "[bold red]DRIFT[/bold red]" if feature.drift_detected else "[green]ok[/green]"
 
 
@@ -43,7 +46,22 @@ def print_result(result: RunResult, console: Console) -> None:
         share = e.share_drifted or 0.0
         verdict = "[bold red]dataset drift[/bold red]" if e.dataset_drift else "no dataset drift"
         console.print(f"{e.n_drifted} of {s['n_features']} features drifted ({share:.0%}): {verdict}")
+    for line in schema_lines(e.schema_changes):
+        console.print(f"[yellow]schema:[/yellow] {line}", highlight=False)
     if s["report_path"]:
         console.print(f"Evidently report: {s['report_path']} (under the reports directory)", highlight=False)
     if result.error and e.status == RunStatus.SUCCEEDED:
         console.print(f"[yellow]warning:[/yellow] {result.error}", highlight=False)
+
+
+def schema_lines(changes: dict[str, Any] | None) -> list[str]:
+    """The run's schema changes, one line per kind, as DriftboardSchemaChanged and
+    DriftboardFeatureDead see them; none when nothing changed."""
+    changes = changes or {}
+    lines = [f"{label}: {', '.join(changes[key])}" for key, label in SCHEMA_LABELS if changes.get(key)]
+    dtypes = changes.get("dtype_changed") or {}
+    changed = [f"{name} ({d['reference']} → {d['current']})" for name, d in dtypes.items()]
+    return lines + ([f"dtype changed: {', '.join(changed)}"] if changed else [])
+
+
+SCHEMA_LABELS = (("missing", "missing declared columns"), ("added", "undeclared columns added"))

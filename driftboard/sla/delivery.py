@@ -8,7 +8,6 @@ next day and a restart never posts twice.
 
 import json
 import logging
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from tenacity import Retrying, stop_after_attempt, wait_exponential
 
+from driftboard import outbound
 from driftboard.errors import describe_db_error
 from driftboard.settings import Settings
 from driftboard.sla import report
@@ -80,11 +80,7 @@ def post(url: str, text: str) -> None:
 
 
 def _post_once(url: str, body: bytes) -> None:
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"}, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        raise PostError(f"Slack webhook answered HTTP {exc.code}") from None
-    except OSError as exc:  # URLError, timeouts: reason only, never the URL
-        raise PostError(f"Slack webhook unreachable: {getattr(exc, 'reason', exc)}") from None
+        outbound.call(url, "POST", body, {"Content-Type": "application/json"}, deadline=10)
+    except outbound.OutboundError as exc:  # its reason never repeats the URL
+        raise PostError(f"Slack webhook unreachable: {exc}") from None

@@ -38,7 +38,12 @@ def to_row(evaluation: Evaluation) -> Run:
         evidently_version=_evidently_version(),
     )
     run.features = [
-        FeatureResult(model=evaluation.model, window_end=evaluation.window.end, **asdict(f))
+        FeatureResult(model=evaluation.model, window_end=evaluation.window.end, **_stored(asdict(f)))
         for f in evaluation.features
     ]
     return run
+
+
+def _stored(feature: dict[str, object]) -> dict[str, object]:
+    # The reason class only labels the pushed status series: the stored reason says it in full.
+    return {k: v for k, v in feature.items() if k != "reason_class"}

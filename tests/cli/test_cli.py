@@ -13,13 +13,14 @@ from tests.support.cli_helpers import invoke, store_env
 from tests.support.repo import REPO
 
 RUN_KEYS = {
-    "id", "model", "status", "error", "window_start", "window_end",
+    "id", "model", "status", "error", "window_start", "window_end", "reference_rows", "current_rows",
     "n_features", "n_drifted", "share_drifted", "dataset_drift", "report_path", "push_error",
+    "schema_changes",
 }  # fmt: skip
 FEATURE_KEYS = {
     "feature", "role", "column_type", "stattest", "score", "threshold", "drift_ratio", "drift_detected",
     "null_share", "reference_null_share", "unseen_share", "reference_count", "current_count",
-    "status", "reason",
+    "status", "reason", "reason_class",
 }  # fmt: skip
 QUICKSTART_AT = "2026-01-02T18:00:00Z"
 

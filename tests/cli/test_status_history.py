@@ -77,7 +77,7 @@ def test_status_shows_the_alerts_prometheus_fires(
 ) -> None:
     model = f"status-{uuid.uuid4().hex[:8]}"
     migrated(fresh_store, lambda engine: seed(engine, model, f"{model}-b"))
-    ctx = RunContext(3600, T0 + 6 * H, {"income": 3}, spec(model).alerts)
+    ctx = RunContext(3600, T0 + 6 * H, {"income": 3}, spec(model).alerts, model_drift_runs=2)
     push.push(alerting_stack.pushgateway_url, alpha_run(5, model), ctx)
     url = alerting_stack.prometheus_url
     env = store_env(fresh_store, tmp_path) | {"DRIFTBOARD_PROMETHEUS_URL": url}

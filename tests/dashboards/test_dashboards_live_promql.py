@@ -31,7 +31,7 @@ def run_query(stack: Stack, expr: str, kind: str, rng: QueryRange) -> list[objec
 def test_every_promql_target_runs_and_returns_series(
     alerting_stack: Stack, tmp_path: Path, sqlite_url: str
 ) -> None:
-    job, model = example_job(tmp_path)
+    job, model = example_job(tmp_path, model_drift_runs=1)  # one drifted run pages: alerts to show
     env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": alerting_stack.pushgateway_url}
     assert invoke(["run", str(job), "--at", DRIFTED_AT], env).code == 0
     firing = f'ALERTS{{model="{model}", alertstate="firing"}}'

@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 
 from driftboard.dashboards import inventory
+from driftboard.dashboards.style import ERROR_CELL, SKIPPED_CELL
 from driftboard.store import rollup
 from tests.support.dashboard_history import (
     CRAFTED,
+    ERROR_RUN,
     HOUR,
     INCOME_ONSET,
     LAG,
@@ -79,8 +81,23 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], int]] = {
         ["feature", "worst_ratio", "drifted_runs", "runs", "first_drifted", "last_drifted", "stattest"],
         5,
     ),
+    ("driftboard-heatmap", "panel Features not scored"): (
+        ["feature", "status", "runs", "first_run", "last_run", "latest_reason"],
+        2,
+    ),
     ("driftboard-heatmap", "panel Runs"): (
-        ["window_end", "status", "n_drifted", "n_features", "share_drifted", "report_path", "error"],
+        [
+            "window_end",
+            "status",
+            "n_drifted",
+            "n_features",
+            "share_drifted",
+            "missing_columns",
+            "added_columns",
+            "dtype_changed",
+            "report_path",
+            "error",
+        ],
         48,
     ),
     ("driftboard-feature", "variable model"): (["model"], 5),
@@ -293,7 +310,35 @@ def test_heatmap_shows_the_onset_as_a_band(grafana: Engine, dashboards: dict[str
         drifted = [t for t, ratio in cells.items() if ratio is not None and ratio >= 1]
         assert drifted == ([end_of(r) for r in range(onset, 49)] if onset else []), feature
     assert end_of(20) not in wide[("0001", "income")]  # the failed run has no column
-    assert wide[(next(k for k in wide if k[1] == "tenure"))][end_of(10)] is None  # skipped: empty cell
+    # Dead features (issue 15): a skipped and an error cell each have their own value, which
+    # the panel maps to a word and a colour, apart from every drift ratio (never negative).
+    row = {labels[-1]: cells for labels, cells in wide.items()}
+    assert row["tenure"][end_of(10)] == SKIPPED_CELL
+    assert row["age"][end_of(ERROR_RUN)] == ERROR_CELL
+    assert sorted(v for cells in row.values() for v in cells.values() if v < 0) == [ERROR_CELL, SKIPPED_CELL]
+
+
+def test_heatmap_names_and_colours_dead_cells(dashboards: dict[str, Any]) -> None:
+    (grid,) = [
+        p for p in dashboards["driftboard-heatmap"]["panels"] if p["title"] == "Feature drift ratio per run"
+    ]
+    (mapping,) = grid["fieldConfig"]["defaults"]["mappings"]
+    cells = {value: (m["text"], m["color"]) for value, m in mapping["options"].items()}
+    assert cells == {str(SKIPPED_CELL): ("skipped", "#8e8e8e"), str(ERROR_CELL): ("error", "purple")}
+
+
+def test_features_not_scored_says_which_when_and_why(grafana: Engine, dashboards: dict[str, Any]) -> None:
+    unscored = query(grafana, dashboards, "driftboard-heatmap", "panel Features not scored").dicts()
+    assert [(u["feature"], u["status"], u["runs"], u["last_run"], u["latest_reason"]) for u in unscored] == [
+        ("age", "error", 1, end_of(ERROR_RUN), "400 of 500 current values are not numeric"),
+        ("tenure", "skipped", 1, end_of(10), "too few rows"),
+    ]
+
+
+def test_runs_table_shows_schema_changes(grafana: Engine, dashboards: dict[str, Any]) -> None:
+    runs = query(grafana, dashboards, "driftboard-heatmap", "panel Runs").dicts()
+    changed = [(r["window_end"], r["missing_columns"], r["added_columns"], r["dtype_changed"]) for r in runs]
+    assert [c for c in changed if any(c[1:])] == [(end_of(ERROR_RUN), None, "coupon", "age")]
 
 
 def test_worst_features_table_dates_the_onset(grafana: Engine, dashboards: dict[str, Any]) -> None:

@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from driftboard.data import sources
+from driftboard.data import dbquery, sources
 from driftboard.jobs.load import load_spec
 from driftboard.jobs.schedule import window_ending
 from driftboard.run.evaluate import evaluate
 from tests.support.cli_helpers import counts, invoke, runs, store_env
 from tests.support.databases import create_pg_database, drop_pg_database
 from tests.support.helpers import WINDOW_END, frames, write_job
+from tests.support.misbehaving import misbehaving
 
 AT = ["--at", "2026-03-01T12:00:00Z"]
 WINDOW_QUERY = "SELECT * FROM events WHERE ts >= :window_start AND ts < :window_end"
@@ -77,6 +78,20 @@ def test_unreachable_source_is_recorded_without_the_password(tmp_path: Path, fre
     (row,) = runs(fresh_store)
     assert row["error"].startswith('source database unavailable: connection to server at "127.0.0.1", port 1')
     assert "hunter2" not in row["error"] + result.stderr + result.stdout
+
+
+def test_a_source_that_never_answers_fails_at_the_connect_deadline(
+    tmp_path: Path, fresh_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that takes the connection and never speaks: libpq alone would wait forever."""
+    monkeypatch.setitem(dbquery.PG_LINK, "connect_timeout", "1")
+    with misbehaving("silent") as server:
+        env = store_env(fresh_store, tmp_path) | {"SOURCE_URL": f"postgresql://u:hunter2@{server[7:]}/x"}
+        result = invoke(["run", str(sql_job(tmp_path, WINDOW_QUERY)), *AT], env)
+    assert result.code == 1
+    (row,) = runs(fresh_store)
+    assert row["error"].startswith("source database unavailable: connection to server at")
+    assert row["error"].endswith("failed: timeout expired")
 
 
 def test_unset_url_variable(tmp_path: Path, fresh_store: str) -> None:

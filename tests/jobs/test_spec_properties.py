@@ -53,6 +53,8 @@ FIELDS = [
     ),
     (("columns", "numerical"), st.lists(st.one_of(st.text(max_size=300), ANY_SCALAR), max_size=3)),
     (("alerts", "stale_intervals"), ANY_SCALAR),
+    (("alerts", "model_drift_runs"), ANY_SCALAR),
+    (("alerts", "low_volume_ratio"), ANY_SCALAR),
     (("model",), ANY_SCALAR),
 ]
 AT = datetime(2026, 3, 1, 12, 7, tzinfo=UTC)

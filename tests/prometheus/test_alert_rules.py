@@ -126,6 +126,9 @@ def without(config: dict[str, Any], dotted: str) -> dict[str, Any]:
         "links.runbook_url",
         "thresholds.feature_drift_runs",
         "thresholds.stale_intervals",
+        "thresholds.model_drift_runs",
+        "thresholds.low_volume_ratio",
+        "volume_baseline_runs",
         "push_failures_window",
         "pushgateway_job",
         "alerts.DriftboardModelDrift.severity",
@@ -153,6 +156,8 @@ def test_a_missing_value_fails_loudly(dotted: str, tmp_path: Path) -> None:
         ("alerts.DriftboardFeatureDrift.severity", "page", "must be one of"),
         ("thresholds.null_ratio_increase", "0.2", "positive number"),
         ("thresholds.severe_drift_ratio", 0, "positive number"),
+        ("thresholds.model_drift_runs", 1.5, "positive whole number"),
+        ("volume_baseline_runs", 0, "positive whole number"),
     ],
 )
 def test_an_invalid_value_fails_loudly(dotted: str, value: Any, message: str) -> None:

@@ -49,8 +49,9 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def push_run(stack: Stack, model: str, features: dict[str, Feature]) -> None:
-    """Push one successful run of `model` the way the core package does (PUT of its group)."""
+def push_run(stack: Stack, model: str, features: dict[str, Feature], drift_runs: int = 0) -> None:
+    """Push one successful run of `model` the way the core package does (PUT of its group);
+    `drift_runs`: critically drifted runs in a row up to this one, as the store counts them."""
     registry = CollectorRegistry()  # fresh per push: a PUT must carry exactly this run
 
     def gauge(name: str, *labels: str) -> Gauge:
@@ -99,6 +100,7 @@ def push_run(stack: Stack, model: str, features: dict[str, Feature]) -> None:
     rows.labels(model, "reference").set(5000)
     rows.labels(model, "current").set(1000)
     gauge("driftboard_schedule_interval_seconds").labels(model).set(3600)
+    gauge("driftboard_model_drift_consecutive_runs").labels(model).set(drift_runs)
     push_to_gateway(stack.pushgateway, job="driftboard", registry=registry, grouping_key={"model": model})
 
 
@@ -181,7 +183,7 @@ def test_critical_drift_pages_calls_retrain_hook_and_resolves(alerting_stack: St
         "c": Feature(ratio=1.2),
         "d": CLEAN,
     }
-    push_run(stack, model, features)
+    push_run(stack, model, features, drift_runs=2)
 
     trigger = stack.capture.wait_for(
         PAGERDUTY_PATH, pagerduty_about(model, "trigger"), NOTIFY_TIMEOUT, f"PagerDuty trigger for {model}"
@@ -241,13 +243,15 @@ def test_critical_drift_suppresses_the_models_warnings(alerting_stack: Stack) ->
         "c": Feature(ratio=1.2),
         "d": CLEAN,
     }
-    push_run(stack, model, features)
+    push_run(stack, model, features, drift_runs=2)
     stack.capture.wait_for(
         PAGERDUTY_PATH, pagerduty_about(model, "trigger"), NOTIFY_TIMEOUT, f"PagerDuty trigger for {model}"
     )
 
     # The next run adds a feature drift warning and a data-quality warning.
-    push_run(stack, model, {**features, "a": Feature(ratio=4.2, consecutive_runs=3, null_ratio=0.5)})
+    push_run(
+        stack, model, {**features, "a": Feature(ratio=4.2, consecutive_runs=3, null_ratio=0.5)}, drift_runs=3
+    )
 
     def suppressed() -> bool:
         alerts = {a["labels"]["alertname"]: a["status"] for a in stack.alertmanager_alerts(model=model)}
@@ -274,12 +278,20 @@ INHIBITIONS: dict[str, tuple[Alerts, Alerts, Alerts]] = {
     "critical drift mutes the model's drift warnings, not its job warnings": (
         [("DriftboardModelDrift", 0)],
         [("DriftboardFeatureDrift", 0), ("DriftboardDataQuality", 0)],
-        [("DriftboardPushFailing", 0), ("DriftboardFeatureDrift", 1)],
+        # Dead features, schema changes and low volume are likely the drift's cause: never muted by it.
+        [("DriftboardPushFailing", 0), ("DriftboardFeatureDrift", 1), ("DriftboardFeatureDead", 0)],
     ),
     **{
         f"{source} mutes the model's drift alerts": (
             [(source, 0), (source, 1)],
-            [("DriftboardModelDrift", 0), ("DriftboardFeatureDrift", 1), ("DriftboardDataQuality", 1)],
+            [
+                ("DriftboardModelDrift", 0),
+                ("DriftboardFeatureDrift", 1),
+                ("DriftboardDataQuality", 1),
+                ("DriftboardFeatureDead", 0),
+                ("DriftboardSchemaChanged", 1),
+                ("DriftboardLowVolume", 0),
+            ],
             [("DriftboardModelDrift", 2)],
         )
         for source in ("DriftboardJobFailing", "DriftboardJobStale", "DriftboardMetricsAbsent")

@@ -12,8 +12,10 @@ import pytest
 from tests.support.alerting import (
     CLEAN_AT,
     DRIFTED_AT,
+    EARLIER_DRIFTED_AT,
     GRAFANA,
     NOTIFY_TIMEOUT,
+    alert_now,
     example_job,
     pagerduty_about,
     slack_about,
@@ -33,6 +35,9 @@ def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
 ) -> None:
     job, model = example_job(tmp_path)
     env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": alerting_stack.pushgateway_url}
+    # The first critically drifted run does not page (issue 15: one run could page).
+    assert run(job, EARLIER_DRIFTED_AT, env)["run"]["push_error"] is None
+    assert model_drift_now(alerting_stack, model, runs_in_a_row=1) == []
     assert run(job, DRIFTED_AT, env)["run"]["push_error"] is None
 
     trigger = alerting_stack.capture.wait_for(
@@ -52,9 +57,17 @@ def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
         PAGERDUTY_PATH, pagerduty_about(model, "resolve"), NOTIFY_TIMEOUT, f"PagerDuty resolve for {model}"
     ).body
     assert resolve["dedup_key"] == trigger["dedup_key"]
-    (first, second) = runs(sqlite_url)
-    assert first["pushed_at"] is not None
-    assert second["pushed_at"] is not None
+    stored = runs(sqlite_url)
+    assert len(stored) == 3
+    assert all(r["pushed_at"] is not None for r in stored)
+
+
+def model_drift_now(stack: Stack, model: str, runs_in_a_row: int) -> list[dict[str, Any]]:
+    ready = (
+        f'driftboard_model_drift_consecutive_runs{{model="{model}"}} == {runs_in_a_row} '
+        f'and on (model) driftboard:alert_model_drift_runs{{model="{model}"}}'
+    )
+    return alert_now(stack, "DriftboardModelDrift", model, ready)
 
 
 def test_spec_overrides_turn_drift_into_slack_warnings(

@@ -34,6 +34,14 @@ LAG = timedelta(minutes=2)  # every run starts this long after its window closed
 STATE = {"pricing": "critical", "ltv": "failing", "fraud": "stale", "churn": "warning", CRAFTED: "ok"}
 
 
+ERROR_RUN = 30  # churn's age is not numeric in this run, and a new column appeared
+SCHEMA_CHANGE = {
+    "missing": [],
+    "added": ["coupon"],
+    "dtype_changed": {"age": {"reference": "float64", "current": "str"}},
+}
+
+
 def end_of(run: int) -> datetime:
     return T0 + run * HOUR
 
@@ -41,6 +49,10 @@ def end_of(run: int) -> datetime:
 def feature(name: str, ratio: float | None, kind: str = "numerical", **extra: float | None) -> FeatureOutcome:
     if ratio is None:
         return FeatureOutcome(name, "feature", kind, "skipped", reason="too few rows")
+    if ratio < 0:  # a feature whose values stopped being numbers (DriftboardFeatureDead)
+        return FeatureOutcome(
+            name, "feature", kind, "error", reason="400 of 500 current values are not numeric"
+        )
     threshold = 0.1
     values = {"null_share": 0.01, "reference_null_share": 0.01, "unseen_share": None, **extra}
     return FeatureOutcome(
@@ -57,7 +69,7 @@ def churn(run: int) -> list[FeatureOutcome]:
         feature(
             "plan", 1.4 if plan_drifted else 0.2, "categorical", unseen_share=0.15 if plan_drifted else 0.0
         ),
-        feature("age", 0.1),
+        feature("age", -1 if run == ERROR_RUN else 0.1),
         feature("tenure", None if run == 10 else 0.5),
         feature("churn_score", 0.4),
     ]
@@ -104,6 +116,7 @@ def outcome(history: History, run: int) -> Evaluation:
         history.model, window, "succeeded", started, finished,
         reference_rows=1000, current_rows=500, drift_share_threshold=0.5,
         features=history.features(run),  # type: ignore[operator]
+        schema_changes=SCHEMA_CHANGE if (history.model, run) == ("churn", ERROR_RUN) else None,
     )  # fmt: skip
 
 

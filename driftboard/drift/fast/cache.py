@@ -24,7 +24,7 @@ import numpy as np
 from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile
 from driftboard.jobs.spec import Drift
 
-FORMAT = "driftboard-profile-2"
+FORMAT = "driftboard-profile-3"  # 3: nested columns are a problem, not a profile
 MAGIC = b"DBPROF02"
 TAIL = 16  # footer length (8 bytes, little endian) + MAGIC
 

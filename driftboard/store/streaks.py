@@ -1,0 +1,54 @@
+"""What a run's push compares it with, read from the stored runs before it.
+
+The Pushgateway holds one value per model and series, replaced at every push, so anything
+that spans runs (how many in a row drifted critically, how many rows a window usually
+holds) is computed here, from the store, and pushed with the run.
+"""
+
+from datetime import datetime
+from statistics import median
+
+from sqlalchemy import Engine, func, select
+
+from driftboard.store.models import FeatureResult, Run
+
+MIN_BASELINE_RUNS = 3  # fewer recent windows than this make no usual volume to compare with
+
+
+def model_drift_runs(
+    engine: Engine, model: str, upto: datetime, share: float, ratio: float, horizon: int = 100
+) -> int:
+    """Successful runs in a row, newest first up to `upto`, whose drifted share reached
+    `share` or one of whose features' drift ratio reached `ratio` (the model's critical levels)."""
+    recent = (
+        select(Run.id, Run.share_drifted)
+        .where(Run.model == model, Run.status == "succeeded", Run.window_end <= upto)
+        .order_by(Run.window_end.desc())
+        .limit(horizon)
+    )
+    with engine.connect() as conn:
+        runs = conn.execute(recent).all()
+        worst = dict(
+            conn.execute(
+                select(FeatureResult.run_id, func.max(FeatureResult.drift_ratio))
+                .where(FeatureResult.run_id.in_([r.id for r in runs]))
+                .group_by(FeatureResult.run_id)
+            ).all()
+        )
+    critical = [(r.share_drifted or 0) >= share or (worst.get(r.id) or 0) >= ratio for r in runs]
+    return next((i for i, hit in enumerate(critical) if not hit), len(critical))
+
+
+def expected_rows(engine: Engine, model: str, before: datetime, runs: int) -> float | None:
+    """The median current rows of the model's last `runs` successful windows before
+    `before`; None with fewer than MIN_BASELINE_RUNS of them."""
+    query = (
+        select(Run.current_rows)
+        .where(Run.model == model, Run.status == "succeeded", Run.window_end < before)
+        .where(Run.current_rows.is_not(None))
+        .order_by(Run.window_end.desc())
+        .limit(runs)
+    )
+    with engine.connect() as conn:
+        rows = [n for n in conn.scalars(query) if n is not None]
+    return float(median(rows)) if len(rows) >= MIN_BASELINE_RUNS else None
