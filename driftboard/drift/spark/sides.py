@@ -10,7 +10,7 @@ from driftboard.data.columnar import Facts, Side
 from driftboard.drift.spark.tables import SideTables
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.stattests import ColumnType
-from driftboard.results import FeatureStatus
+from driftboard.results import FeatureStatus, ReasonClass
 
 TextCounts = dict[str, tuple[list[str], list[int]]]  # column -> categories, counts
 
@@ -27,9 +27,10 @@ def texts(side: SideTables, columns: dict[str, ColumnType]) -> TextCounts:
 
 def checked(side: SideTables, name: str, kind: ColumnType, counts: TextCounts, keep: bool) -> quality.Checked:
     f = side.facts[name]
+    if f.problem is not None and f.problem.startswith("missing from"):
+        return quality.Checked(status=FeatureStatus.SKIPPED, problem=f.problem, kind=ReasonClass.MISSING)
     if f.problem is not None:
-        status = FeatureStatus.SKIPPED if f.problem.startswith("missing from") else FeatureStatus.ERROR
-        return quality.Checked(status=status, problem=f.problem)
+        return quality.Checked(status=FeatureStatus.ERROR, problem=f.problem, kind=ReasonClass.WRONG_TYPE)
     if kind == "numerical":
         constant = f.usable > 0 and f.low == f.high
         return quality.Checked(side=Side(kind, Facts(f.length, f.nulls, f.usable, constant)))
