@@ -21,12 +21,13 @@ from tests.support.helpers import WINDOW_END, spec_dict, stamps
 from tests.support.spark_helpers import assert_same_evaluation, to_spark
 from tests.support.spark_plugin import MASTER
 
-COLUMNS = {"numerical": ["x", "k", "z", "const", "gone", "txt"], "categorical": ["c"]}
+COLUMNS = {"numerical": ["x", "k", "z", "const", "gone", "txt"], "categorical": ["c", "grade"]}
 
 
 def corners(n_ref: int = 2500, n_cur: int = 1200, seed: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ties, NaN, ±inf, −0.0, an all-null, a constant, a missing and a mistyped column, unseen
-    categories and missing ones, and current rows on both sides of the window."""
+    categories and missing ones, whole numbers as categories (compared as text), and current
+    rows on both sides of the window."""
     rng = np.random.default_rng(seed)
 
     def make(n: int, drifted: bool) -> pd.DataFrame:
@@ -40,6 +41,7 @@ def corners(n_ref: int = 2500, n_cur: int = 1200, seed: int = 5) -> tuple[pd.Dat
             "const": np.full(n, 2.0),
             "txt": ["abc" if drifted and i % 7 == 0 else str(i % 9) for i in range(n)],
             "c": rng.choice(["u", "v", "w", "new"] if drifted else ["u", "v", "w"], n).astype(object),
+            "grade": np.where(rng.random(n) < 0.1, np.nan, rng.integers(1, 4, n)),  # 1.0 is the category "1"
             **({} if drifted else {"gone": rng.normal(0, 1, n)}),
         })  # fmt: skip
 
@@ -97,7 +99,7 @@ def test_the_reference_tables_are_cached_per_fingerprint(
         patched.setattr(refcache, "side_tables", lambda *a: pytest.fail("the reference was re-read"))
         assert_same_evaluation(evaluate(loaded, window, "none", options), first)
     with (tmp_path / "reference.csv").open("a") as more:  # a changed file is a new fingerprint
-        more.write("0.5,1.0,0.1,2.0,1,u,0.3\n")
+        more.write("0.5,1.0,0.1,2.0,1,u,2.0,0.3\n")
     changed = evaluate(loaded, window, "none", options)
     assert changed.reference_rows == first.reference_rows + 1
     assert kept in set((cache / "spark").iterdir())

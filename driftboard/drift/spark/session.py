@@ -36,8 +36,14 @@ def _builder(master: str) -> Any:
             "DRIFTBOARD_DRIFT_ENGINE=spark needs PySpark: pip install 'driftboard[spark]'"
         ) from None
     builder = SparkSession.builder.appName("driftboard")
-    if master.startswith("sc://"):
-        return builder.remote(master)  # Spark Connect: the server owns its configuration
+    if master.startswith("sc://"):  # Spark Connect: the server owns its configuration
+        try:
+            import grpc  # noqa: F401  (the Connect client's transport, in pyspark[connect])
+        except ImportError:
+            raise DataError(
+                f"{master}: Spark Connect needs its client: pip install 'pyspark[connect]'"
+            ) from None
+        return builder.remote(master)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # else Spark binds the host's address
     builder = builder.master(master)
     for key, value in LOCAL_CONF.items():

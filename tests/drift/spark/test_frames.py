@@ -1,6 +1,7 @@
 """DRIFTBOARD_DRIFT_ENGINE=spark in a run: the window read as usual, scored in Spark, and the
 evaluation equal to the fast engine's, feature by feature."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,15 @@ def test_the_setting_names_the_engine_and_its_spark(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("DRIFTBOARD_SPARK_MASTER", "sc://spark.example:15002")
     options = DriftOptions.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
     assert (options.engine, options.spark_master) == ("spark", "sc://spark.example:15002")
+
+
+def test_spark_connect_without_its_client_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from driftboard.drift.spark import session
+    from driftboard.errors import DataError
+
+    monkeypatch.setitem(sys.modules, "grpc", None)  # as where pyspark[connect] is not installed
+    with pytest.raises(
+        DataError,
+        match=r"^sc://127\.0\.0\.1:1: Spark Connect needs its client: pip install 'pyspark\[connect\]'$",
+    ):
+        session.get("sc://127.0.0.1:1")
