@@ -50,6 +50,10 @@ def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> 
         )
     columns = sides.columns(spec, ref, cur, ref_counts, sides.texts(cur, scored))
     ok = {c.name for c in columns if c.status == FeatureStatus.OK}
-    result = sparkscore.score_tables(ref, cur, scored, spec.drift, only=ok)
+    try:
+        result = sparkscore.score_tables(ref, cur, scored, spec.drift, only=ok)
+    finally:  # a long-running scheduler must not keep every window's counts in Spark's memory
+        tables.release(ref)
+        tables.release(cur)
     changes = quality.schema_changes(spec, ref.dtypes, cur.dtypes)
     return Inputs(key, ref.rows, cur.rows, columns, changes, None, result)

@@ -29,4 +29,8 @@ def score_columns(columns: list[Column], drift: Drift, master: str) -> DriftResu
     types = {col.name: col.column_type for col in columns}
     ref = tables.side_tables(_side(spark, columns, "ref"), types, "reference")
     cur = tables.side_tables(_side(spark, columns, "cur"), types, "current")
-    return sparkscore.score_tables(ref, cur, types, drift)
+    try:
+        return sparkscore.score_tables(ref, cur, types, drift)
+    finally:
+        tables.release(ref)
+        tables.release(cur)

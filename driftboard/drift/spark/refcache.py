@@ -16,8 +16,7 @@ from dataclasses import asdict
 
 from pyspark.sql import DataFrame, SparkSession
 
-from driftboard.drift.spark.sides import TextCounts, texts
-from driftboard.drift.spark.tables import SideFacts, SideTables, side_tables
+from driftboard.drift.spark.tables import SideFacts, SideTables, TextCounts, release, side_tables
 from driftboard.jobs.stattests import ColumnType
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def reference(
     if kept is not None:
         return (*kept, True)
     tables = side_tables(read(), columns, "reference")
-    counts = texts(tables, columns)
+    counts = tables.categories
     if base is None:
         return tables, counts, False
     try:
@@ -52,7 +51,11 @@ def reference(
     except Exception as exc:  # an unwritable cache costs speed, never the run
         log.warning("spark reference tables not saved under %s: %s", base, str(exc).splitlines()[0])
         return tables, counts, False
-    return (*(_load(spark, base) or (tables, counts)), False)
+    kept = _load(spark, base)
+    if kept is None:
+        return tables, counts, False
+    release(tables)  # the run reads the saved tables from here on
+    return (*kept, False)
 
 
 def _save(spark: SparkSession, folder: str, tables: SideTables, counts: TextCounts) -> None:
@@ -75,4 +78,4 @@ def _load(spark: SparkSession, base: str) -> tuple[SideTables, TextCounts] | Non
     facts = {name: SideFacts(**f) for name, f in meta["facts"].items()}
     numbers, found = spark.read.parquet(f"{folder}/numbers"), spark.read.parquet(f"{folder}/texts")
     counts = {name: (list(c[0]), list(c[1])) for name, c in meta["texts"].items()}
-    return SideTables(numbers, found, facts, int(meta["rows"]), meta["dtypes"]), counts
+    return SideTables(numbers, found, facts, int(meta["rows"]), meta["dtypes"], counts), counts

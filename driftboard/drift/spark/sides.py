@@ -7,22 +7,15 @@ import pandas as pd
 
 from driftboard.data import quality
 from driftboard.data.columnar import Facts, Side
-from driftboard.drift.spark.tables import SideTables
+from driftboard.drift.spark.tables import SideTables, TextCounts
 from driftboard.jobs.spec import JobSpec
 from driftboard.jobs.stattests import ColumnType
 from driftboard.results import FeatureStatus, ReasonClass
 
-TextCounts = dict[str, tuple[list[str], list[int]]]  # column -> categories, counts
-
 
 def texts(side: SideTables, columns: dict[str, ColumnType]) -> TextCounts:
-    """Every categorical column's counts on this side (one Spark job)."""
-    names = {i: n for i, (n, kind) in enumerate(columns.items()) if kind == "categorical"}
-    found: TextCounts = {n: ([], []) for n in names.values()}
-    for k, s, n in side.texts.collect() if names else []:
-        found[names[k]][0].append(s)
-        found[names[k]][1].append(int(n))
-    return found
+    """Every categorical column's counts on this side (collected with its tables)."""
+    return {name: side.categories[name] for name, kind in columns.items() if name in side.categories}
 
 
 def checked(side: SideTables, name: str, kind: ColumnType, counts: TextCounts, keep: bool) -> quality.Checked:

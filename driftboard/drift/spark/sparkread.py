@@ -87,6 +87,8 @@ def _files(spark: SparkSession, location: Location, files: list[DataFile], label
         raise DataError(f"{location.display}: use one format per source: .csv, .csv.gz or .parquet")
     if not files:
         raise DataError(f"{label}: no files in the window under {location.display}")
+    for path in parquet + text:  # Spark keeps file listings and sizes per session: a file may have changed
+        spark.catalog.refreshByPath(path)
     reader = spark.read
     if any(f.path != location.root for f in files):  # a folder: hive keys below it become columns
         reader = reader.option("basePath", _uri(location, DataFile(location.root, 0, "")))
