@@ -136,6 +136,14 @@ class KeptReport:
 
 
 @dataclass(frozen=True)
+class HookCall:
+    """The retrain hook's call after a live run at critical drift: when it went out, or why not."""
+
+    called_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class RunResult:
     """A run as stored, pushed and reported: what the CLI and the scheduler read."""
 
@@ -143,6 +151,8 @@ class RunResult:
     run_id: int
     delivery: Delivery | None = None  # None: no Pushgateway configured
     report: KeptReport | None = None  # None: no report kept
+    retrain: HookCall | None = None  # None: the hook was not due
+    live: bool = True  # the model's newest window: pushed; False: history, stored only
 
     @property
     def error(self) -> str | None:
@@ -166,6 +176,8 @@ class RunResult:
             "dataset_drift": e.dataset_drift,
             "report_path": self.report.path if self.report else None,
             "push_error": self.delivery.error if self.delivery else None,
+            "live": self.live,
+            "retrain_error": self.retrain.error if self.retrain else None,
             "schema_changes": e.schema_changes,
         }
 

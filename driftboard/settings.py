@@ -112,6 +112,20 @@ class Settings(BaseSettings):
         default=None, description="A file holding that webhook URL (a compose or Kubernetes secret)."
     )
 
+    # The retrain hook (driftboard/run/retrain.py): unset URL, no call. Off by default; a model
+    # opts in with `retrain: true` in its spec.
+    retrain_url: SecretStr | None = Field(
+        default=None, description="POST a retrain request here after a live run at critical drift."
+    )
+    retrain_url_file: Path | None = Field(default=None, description="A file holding that URL.")
+    retrain_token: SecretStr | None = Field(
+        default=None, description="Bearer token sent with each retrain request."
+    )
+    retrain_token_file: Path | None = Field(default=None, description="A file holding that token.")
+    reports_url: str | None = Field(
+        default=None, description="Public base URL of the report server: retrain requests link the report."
+    )
+
     def window_limit(self) -> int:
         """Bytes a run may load (window or reference): the setting, or the machine's share."""
         if self.max_window_bytes is not None:
@@ -123,6 +137,19 @@ class Settings(BaseSettings):
         if self.sla_slack_webhook_file is not None:
             return self.sla_slack_webhook_file.read_text(encoding="utf-8").strip()
         return self.sla_slack_webhook_url.get_secret_value() if self.sla_slack_webhook_url else None
+
+    def retrain_hook(self) -> tuple[str, str | None] | None:
+        """URL and token of the retrain hook (a file wins over the variable), or None when off."""
+        url = _secret(self.retrain_url_file, self.retrain_url)
+        return (url, _secret(self.retrain_token_file, self.retrain_token)) if url else None
+
+
+def _secret(path: Path | None, value: SecretStr | None) -> str | None:
+    if path is not None:
+        return path.read_text(encoding="utf-8").strip() or None
+    if value is None:
+        return None
+    return value.get_secret_value().strip() or None
 
 
 @lru_cache

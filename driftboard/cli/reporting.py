@@ -131,6 +131,14 @@ def demo(
     end: Annotated[
         str | None, typer.Option(help="End of the demo month (default: last UTC midnight).")
     ] = None,
+    pace: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds to wait after each window, so that a Prometheus scraping the Pushgateway "
+            "that often sees every window and fires each incident's alerts (the stack scrapes every 15 s).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Generate a month of a churn model's traffic with a known drift onset, backfill it, summarize it."""
     from driftboard.demo.tour import run_demo, summary, write_sla_report
@@ -139,7 +147,7 @@ def demo(
     settings = load_settings()
     try:
         with bf.progress_bar() as progress:
-            result = run_demo(folder, parse_at(end, "--end"), settings, progress)
+            result = run_demo(folder, parse_at(end, "--end"), settings, progress, pace)
     except StoreError as exc:
         fail(str(exc), 3)
     embedded = settings.database_url.get_secret_value().startswith("sqlite")

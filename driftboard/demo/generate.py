@@ -1,21 +1,24 @@
 """The demo model: a month of hourly churn-model traffic with a known story.
 
+Day 12, the whole day: `data_usage_gb` is null in every row (a dead upstream feature).
 Day 20 (from its first hour): `monthly_charges`, `contract_type` and `days_since_last_login`
 drift. Day 25, 06:00–18:00: half of `avg_session_minutes` goes missing (a tracking outage).
-Labels (`churned`) land seven days after the events they describe.
+Day 28 on: the `device_os` column is dropped from the data (a schema change upstream).
+Labels (`churned`) land seven days after the events they describe. driftboard/demo/ondisk.py
+writes it all.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 MODEL = "demo-churn"
 DRIFTED = ("monthly_charges", "contract_type", "days_since_last_login")
 NULL_BURST_FEATURE = "avg_session_minutes"
+DEAD_FEATURE = "data_usage_gb"
+DROPPED_COLUMN = "device_os"
 NUMERICAL = [
     "age", "tenure_months", "monthly_charges", "total_charges", "support_calls", "num_products",
     "days_since_last_login", "avg_session_minutes", "data_usage_gb", "late_payments",
@@ -41,6 +44,15 @@ class Story:
     @property
     def onset(self) -> datetime:
         return self.start + timedelta(days=19)
+
+    @property
+    def dead_day(self) -> tuple[datetime, datetime]:
+        day12 = self.start + timedelta(days=11)
+        return day12, day12 + timedelta(days=1)
+
+    @property
+    def dropped_from(self) -> datetime:
+        return self.start + timedelta(days=27)
 
     @property
     def null_burst(self) -> tuple[datetime, datetime]:
@@ -104,45 +116,6 @@ def traffic(story: Story) -> pd.DataFrame:
     lo, hi = story.null_burst
     burst = (frame["event_time"] >= lo) & (frame["event_time"] < hi) & (rng.random(len(frame)) < 0.5)
     frame.loc[burst, NULL_BURST_FEATURE] = np.nan
+    dead_from, dead_to = story.dead_day
+    frame.loc[(frame["event_time"] >= dead_from) & (frame["event_time"] < dead_to), DEAD_FEATURE] = np.nan
     return frame
-
-
-def spec_for(story: Story, interval: str) -> dict[str, object]:
-    return {
-        "model": MODEL,
-        "description": "Demo churn model: drift from day 20 in three features, a null burst on day 25.",
-        "schedule": {"interval": interval},
-        "timestamp_column": "event_time",
-        "reference": {"path": "../data/reference.parquet"},
-        "current": {"path": "../data/current.parquet"},
-        "columns": {
-            "numerical": NUMERICAL,
-            "categorical": CATEGORICAL,
-            "prediction": {"name": "churn_probability", "type": "numerical"},
-            "target": "churned",
-            "ignored": ["event_id"],
-        },
-        # Skewed features (gamma, exponential) wander more than 0.1 between 6-hour windows of
-        # this size: 0.15 keeps the demo free of false alarms before day 20.
-        "drift": {"numerical": {"threshold": 0.15}},
-        "alerts": {"feature_drift_runs": 2},
-        "sla": {"freshness_target": 0.99, "healthy_target": 0.9},
-    }
-
-
-def write(story: Story, folder: Path, interval: str = "6h") -> Path:
-    """Data under folder/data, the spec under folder/jobs; returns the spec's path."""
-    data, jobs = folder / "data", folder / "jobs"
-    data.mkdir(parents=True, exist_ok=True)
-    jobs.mkdir(parents=True, exist_ok=True)
-    reference = customers(np.random.default_rng(story.seed + 1), story.reference_rows, drifted=False)
-    reference.drop(columns="churned").to_parquet(data / "reference.parquet", index=False)
-    current = traffic(story)
-    labels = current[["event_id", "event_time", "churned"]].assign(
-        labeled_at=current["event_time"] + LABEL_DELAY
-    )
-    labels[labels["labeled_at"] <= story.end].to_parquet(data / "labels.parquet", index=False)
-    current.drop(columns="churned").to_parquet(data / "current.parquet", index=False)
-    spec_path = jobs / f"{MODEL}.yaml"
-    spec_path.write_text(yaml.safe_dump(spec_for(story, interval), sort_keys=False))
-    return spec_path

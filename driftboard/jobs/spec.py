@@ -272,6 +272,7 @@ class JobSpec(Strict):
     alerts: Alerts = Alerts()
     sla: Sla = Sla()
     labels: Labels | None = None
+    retrain: bool = Field(False, description="Call the deployment's retrain hook at critical drift.")
 
     @field_validator("model")
     @classmethod

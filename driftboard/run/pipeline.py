@@ -18,6 +18,7 @@ from driftboard.jobs.window import Window
 from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
 from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
+from driftboard.run import retrain
 from driftboard.run.evaluate import evaluate_or_fail, failed, keep_report
 from driftboard.settings import Settings
 from driftboard.store import connect, registry, runs, streaks
@@ -30,15 +31,21 @@ def run_window(engine: Engine, loaded: LoadedSpec, window: Window, settings: Set
 
 
 def store(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation, settings: Settings) -> RunResult:
-    """Commit, then push, then build the kept report: seconds of Evidently's HTML never delay
-    the results or the alert."""
+    """Commit, then push, then build the kept report (seconds of Evidently's HTML never delay
+    the results or the alert), then call the retrain hook, which links the report.
+
+    Only a live window (the model's newest stored; README.md, Alerting) is pushed or retrains:
+    a backfill or `run --at` of an older window stores its results and leaves the live
+    Pushgateway group, hence the alerts, as they are."""
     try:
         evaluation, run_id = _saved(engine, loaded, evaluation)
-        delivery = publish(engine, loaded, evaluation, run_id, settings.pushgateway_url)
+        live = runs.is_newest(engine, evaluation.model, evaluation.window)
+        delivery = publish(engine, loaded, evaluation, run_id, settings.pushgateway_url) if live else None
         report = _report(engine, evaluation, run_id, settings)
+        hook = retrain.call(engine, loaded.spec, evaluation, run_id, report, settings) if live else None
     except SQLAlchemyError as exc:
         raise StoreError(f"could not store the run: {connect.reason(exc, settings)}") from None
-    return RunResult(evaluation, run_id, delivery, report)
+    return RunResult(evaluation, run_id, delivery, report, hook, live)
 
 
 def _saved(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> tuple[Evaluation, int]:

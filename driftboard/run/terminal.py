@@ -52,6 +52,13 @@ def print_result(result: RunResult, console: Console) -> None:
         console.print(f"Evidently report: {s['report_path']} (under the reports directory)", highlight=False)
     if result.error and e.status == RunStatus.SUCCEEDED:
         console.print(f"[yellow]warning:[/yellow] {result.error}", highlight=False)
+    if not result.live:
+        console.print("history: a later window is stored, so this one was not pushed", highlight=False)
+    if result.retrain:
+        done = result.retrain.error or "retrain hook called"
+        console.print(
+            done if result.retrain.called_at else f"[yellow]warning:[/yellow] {done}", highlight=False
+        )
 
 
 def schema_lines(changes: dict[str, Any] | None) -> list[str]:

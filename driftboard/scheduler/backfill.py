@@ -7,6 +7,7 @@ there or not at all. The same lock as the scheduler's keeps the two from racing.
 
 import functools
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,8 +84,14 @@ def _count_retry(tally: Tally, state: RetryCallState) -> None:
 
 
 def backfill(
-    loaded: LoadedSpec, windows: list[Window], settings: Settings, force: bool, progress: Progress
+    loaded: LoadedSpec,
+    windows: list[Window],
+    settings: Settings,
+    force: bool,
+    progress: Progress,
+    pause: float = 0.0,
 ) -> Tally:
+    """`pause`: seconds to wait after each computed window (the demo's --pace)."""
     engine = worker.engine_for(settings.database_url.get_secret_value())
     done = set() if force else runs.succeeded_windows(engine, loaded.spec.model, windows)
     tally, never = Tally(), threading.Event()
@@ -95,6 +102,7 @@ def backfill(
         else:
             call = functools.partial(_one, loaded, window, settings, force, uuid.uuid4().hex[:12])
             _add(tally, window, with_retries(call, settings, never, functools.partial(_count_retry, tally)))
+            time.sleep(pause)
         progress.advance(task)
     return tally
 

@@ -68,11 +68,12 @@ def serve(settings: Settings, jobs_dir: Path, mounts: Mapping[str, WSGIApp] | No
             signals.reload.clear()
             log.info("SIGHUP: reloading job specs")
             scheduler.reload()
-    log.info(
-        "stopping: no new runs; waiting for the running ones",
-        extra={"timeout_seconds": settings.shutdown_timeout_seconds},
+    abandoned = scheduler.stop(
+        closed=lambda: log.info(
+            "stopping: no new runs; waiting for the running ones",
+            extra={"timeout_seconds": settings.shutdown_timeout_seconds},
+        )
     )
-    abandoned = scheduler.stop()
     http.stop()
     log.info("scheduler stopped", extra={"abandoned_runs": abandoned})
     return 0

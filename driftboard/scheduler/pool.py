@@ -87,8 +87,9 @@ class WorkerPool:
         with contextlib.suppress(ShuttingDown, BrokenProcessPool):
             self.run(worker.warm)
 
-    def shutdown(self, timeout: float) -> int:
+    def shutdown(self, timeout: float, closed: Callable[[], None] = lambda: None) -> int:
         """Drop queued windows, let running ones finish until `timeout`, then kill them.
+        `closed` is called once no new window can start (e.g. to say so in the log).
 
         Returns how many were killed; their transactions roll back and catch-up redoes them.
         """
@@ -97,6 +98,7 @@ class WorkerPool:
             pool, running = self._pool, list(self._inflight)
             processes = list((pool._processes or {}).values())  # gone after shutdown(): keep them
         pool.shutdown(wait=False, cancel_futures=True)
+        closed()
         _, not_done = wait(running, timeout)
         for process in processes if not_done else []:
             process.kill()

@@ -9,6 +9,7 @@ import functools
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -213,11 +214,12 @@ class Scheduler:
     def health(self) -> tuple[bool, dict[str, str]]:
         return self.store_health.check(self.aps.running and not self.stopping.is_set())
 
-    def stop(self) -> int:
-        """No new runs; running ones get the shutdown timeout. Returns how many were abandoned."""
+    def stop(self, closed: Callable[[], None] = lambda: None) -> int:
+        """No new runs; running ones get the shutdown timeout. Returns how many were abandoned.
+        `closed` is called once no new run can start: a log line that says so is then true."""
         self.stopping.set()
         self.aps.shutdown(wait=False)
-        abandoned = self.pool.shutdown(self.settings.shutdown_timeout_seconds)
+        abandoned = self.pool.shutdown(self.settings.shutdown_timeout_seconds, closed)
         self.store_health.close()
         return abandoned
 

@@ -72,6 +72,7 @@ class Run(Base):
     __table_args__ = (
         UniqueConstraint("model", "window_start", "window_end"),
         Index("ix_runs_model_window_end", "model", "window_end"),
+        Index("ix_runs_model_finished_at", "model", "finished_at"),  # migration 0010: the SLA views
         # Every model's runs in a time range (overview, job health), an index-only read. 0006.
         Index("ix_runs_window_end", "window_end", postgresql_include=["model", "status", "share_drifted"]),
     )

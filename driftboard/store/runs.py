@@ -110,6 +110,13 @@ def window_bounds(engine: Engine, model: str) -> tuple[datetime | None, datetime
     return first, newest
 
 
+def is_newest(engine: Engine, model: str, window: Window) -> bool:
+    """Whether no window of the model (of any status) ends later: the live one."""
+    query = select(Run.id).where(Run.model == model, Run.window_end > window.end).limit(1)
+    with engine.connect() as conn:
+        return conn.execute(query).first() is None
+
+
 def recorded_ends(engine: Engine, model: str, since: datetime) -> frozenset[datetime]:
     """Ends of every recorded window (any status) from `since` on."""
     query = select(Run.window_end).where(Run.model == model, Run.window_end >= since)

@@ -15,7 +15,7 @@ from tests.support.repo import REPO
 RUN_KEYS = {
     "id", "model", "status", "error", "window_start", "window_end", "reference_rows", "current_rows",
     "n_features", "n_drifted", "share_drifted", "dataset_drift", "report_path", "push_error",
-    "schema_changes",
+    "schema_changes", "live", "retrain_error",
 }  # fmt: skip
 FEATURE_KEYS = {
     "feature", "role", "column_type", "stattest", "score", "threshold", "drift_ratio", "drift_detected",

@@ -1,6 +1,7 @@
-"""`driftboard demo` end to end: a month with drift from day 20 in three features and a null
-burst on day 25, on PostgreSQL (read back through the heatmap dashboard's own query, and
-through the real Prometheus and Alertmanager) and on the embedded SQLite."""
+"""`driftboard demo` end to end: a month with a dead feature on day 12, drift from day 20 in three
+features, a null burst on day 25 and a column dropped from day 28, on PostgreSQL (read back
+through the heatmap dashboard's own query, and through the real Prometheus and Alertmanager)
+and on the embedded SQLite."""
 
 import os
 import subprocess
@@ -10,12 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from driftboard.dashboards import inventory
+from driftboard.dashboards.style import SKIPPED_CELL
 from driftboard.demo import generate
+from driftboard.sla.data import Span, fetch
 from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 from tests.support.dashboard_support import run_sql
@@ -38,7 +42,7 @@ class DemoRun:
     folder: Path
 
 
-def run_demo(url: str, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_demo(url: str, folder: Path, *extra: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("DRIFTBOARD_")}
     environ |= {"DRIFTBOARD_DATABASE_URL": url, "DRIFTBOARD_REPORTS_DIR": str(folder / "reports"), **env}
     command = [
@@ -50,6 +54,7 @@ def run_demo(url: str, folder: Path, **env: str) -> subprocess.CompletedProcess[
         str(folder / "demo"),
         "--end",
         END.isoformat(),
+        *extra,
     ]
     return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=900, cwd=REPO)
 
@@ -57,7 +62,8 @@ def run_demo(url: str, folder: Path, **env: str) -> subprocess.CompletedProcess[
 @pytest.fixture(scope="module")
 def pg_demo(alerting_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
     url, folder = migrated(create_pg_database("driftboard_demo")), tmp_path_factory.mktemp("demo-pg")
-    done = run_demo(url, folder, DRIFTBOARD_PUSHGATEWAY_URL=alerting_stack.pushgateway_url)
+    # The test stack scrapes every second: a window left in place a little longer is seen.
+    done = run_demo(url, folder, "--pace", "1.1", DRIFTBOARD_PUSHGATEWAY_URL=alerting_stack.pushgateway_url)
     assert done.returncode == 0, done.stderr[-3000:]
     yield DemoRun(url, done.stdout, folder)
     drop_pg_database(url)
@@ -80,6 +86,12 @@ def heatmap_cells(url: str) -> list[dict[str, object]]:
 def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_demo: DemoRun) -> None:
     cells = heatmap_cells(pg_demo.url)
     assert len(cells) == 120 * len(FEATURES)
+    # The dead feature's and the dropped column's cells show as skipped, nothing else does.
+    skipped = sorted((c["feature"], c["time"]) for c in cells if c["drift_ratio"] == SKIPPED_CELL)
+    assert skipped == sorted(
+        [(generate.DEAD_FEATURE, end) for end in affected(STORY.dead_day)]
+        + [(generate.DROPPED_COLUMN, end) for end in affected((STORY.dropped_from, STORY.end))]
+    )
     drifted = [c for c in cells if c["drift_ratio"] >= 1]  # type: ignore[operator]
     assert {c["feature"] for c in drifted} == set(generate.DRIFTED)
     assert min(c["time"] for c in drifted) == STORY.onset + timedelta(hours=6)  # the first window after onset
@@ -90,16 +102,45 @@ def test_heatmap_shows_the_band_from_day_20_in_exactly_the_three_features(pg_dem
     assert sorted(ranks[f] for f in generate.DRIFTED) == ["0001", "0002", "0003"]  # worst on top
 
 
+def affected(span: tuple[datetime, datetime]) -> list[datetime]:
+    """Ends of the six-hour windows that overlap [lo, hi)."""
+    lo, hi = span
+    ends = [STORY.start + timedelta(hours=6 * k) for k in range(1, 121)]
+    return [end for end in ends if end > lo and end - timedelta(hours=6) < hi]
+
+
 @pytest.mark.postgres
 def test_null_burst_on_day_25_only(pg_demo: DemoRun) -> None:
     engine = connect.make_engine(pg_demo.url)
-    query = select(FeatureResult.feature, FeatureResult.window_end).where(FeatureResult.null_share > 0.2)
+    query = select(FeatureResult.feature, FeatureResult.window_end).where(
+        FeatureResult.null_share > 0.2, FeatureResult.status == "ok"
+    )
     with engine.connect() as conn:
         burst = conn.execute(query).all()
     engine.dispose()
-    lo, hi = STORY.null_burst
     assert {feature for feature, _ in burst} == {generate.NULL_BURST_FEATURE}
-    assert sorted(end for _, end in burst) == [lo + timedelta(hours=6), hi]  # the two windows it covers
+    assert sorted(end for _, end in burst) == affected(STORY.null_burst)  # the two windows it covers
+
+
+@pytest.mark.postgres
+def test_a_dead_feature_on_day_12_and_a_column_dropped_from_day_28(pg_demo: DemoRun) -> None:
+    engine = connect.make_engine(pg_demo.url)
+    f = FeatureResult
+    with engine.connect() as conn:
+        unscored = conn.execute(select(f.feature, f.window_end, f.reason).where(f.status != "ok")).all()
+        changes = conn.execute(select(Run.window_end, Run.schema_changes).order_by(Run.window_end)).all()
+    engine.dispose()
+    dead, dropped = affected(STORY.dead_day), affected((STORY.dropped_from, STORY.end))
+    assert sorted((feature, end) for feature, end, _ in unscored) == sorted(
+        [(generate.DEAD_FEATURE, end) for end in dead] + [(generate.DROPPED_COLUMN, end) for end in dropped]
+    )
+    assert {reason for _, _, reason in unscored} == {
+        "no non-null values in the current window",
+        "missing from current data",
+    }
+    assert [end for end, change in changes if change["missing"]] == dropped
+    assert all(change["missing"] in ([], [generate.DROPPED_COLUMN]) for _, change in changes)
+    assert not any(change["added"] or change["dtype_changed"] for _, change in changes)
 
 
 @pytest.mark.postgres
@@ -113,35 +154,52 @@ def test_every_window_succeeded_and_one_report_was_kept(pg_demo: DemoRun) -> Non
     assert (pg_demo.folder / "reports" / generate.MODEL / "20261128T000000Z.html").is_file()
 
 
-@pytest.mark.postgres
-def test_alerts_fire_for_the_drifted_features_and_nothing_before_onset(
-    pg_demo: DemoRun, alerting_stack: Stack
-) -> None:
-    engine = connect.make_engine(pg_demo.url)
-    with engine.connect() as conn:
-        first_drifted_push = conn.scalar(
-            select(Run.pushed_at).where(Run.n_drifted > 0).order_by(Run.window_end).limit(1)
-        )
-    engine.dispose()
+# Every injected incident: the span of data it touches, and the alerts it must fire as
+# (alertname, feature label or None). Nothing else may fire for the demo model. The dropped
+# column is a dead feature (reason `missing`), not a schema change: that alert is for added
+# columns and changed types, so each incident reaches people once.
+INCIDENTS: dict[str, tuple[tuple[datetime, datetime], set[tuple[str, str | None]]]] = {
+    "dead feature on day 12": (STORY.dead_day, {("DriftboardFeatureDead", generate.DEAD_FEATURE)}),
+    "drift from day 20": (
+        (STORY.onset, STORY.end),
+        {("DriftboardModelDrift", None), *(("DriftboardFeatureDrift", f) for f in generate.DRIFTED)},
+    ),
+    "null burst on day 25": (STORY.null_burst, {("DriftboardDataQuality", generate.NULL_BURST_FEATURE)}),
+    "column dropped from day 28": (
+        (STORY.dropped_from, STORY.end),
+        {("DriftboardFeatureDead", generate.DROPPED_COLUMN)},
+    ),
+}
+
+
+def firing_series(stack: Stack, since: datetime) -> list[dict[str, Any]]:
     params = {
         "query": f'ALERTS{{model="{generate.MODEL}", alertstate="firing"}}',
         "step": "1",
-        "start": (first_drifted_push - timedelta(minutes=10)).timestamp(),
+        "start": since.timestamp(),
         "end": datetime.now(UTC).timestamp(),
     }
-    series = http_json(
-        f"{alerting_stack.prometheus_url}/api/v1/query_range?" + urllib.parse.urlencode(params)
+    return list(
+        http_json(f"{stack.prometheus_url}/api/v1/query_range?" + urllib.parse.urlencode(params))["data"][
+            "result"
+        ]
     )
-    fired = series["data"]["result"]
-    names = {s["metric"]["alertname"] for s in fired}
-    assert "DriftboardModelDrift" in names  # days_since_last_login is ~3x its threshold: severe
-    assert {s["metric"].get("feature") for s in fired} - {None} <= set(generate.DRIFTED) | {
-        generate.NULL_BURST_FEATURE
-    }
-    earliest = min(float(s["values"][0][0]) for s in fired)
-    assert (
-        earliest >= first_drifted_push.timestamp() - 1
-    )  # nothing before the first drifted window was pushed
+
+
+@pytest.mark.postgres
+def test_the_month_fires_exactly_the_injected_incidents(pg_demo: DemoRun, alerting_stack: Stack) -> None:
+    engine = connect.make_engine(pg_demo.url)
+    with engine.connect() as conn:
+        pushed = dict(conn.execute(select(Run.window_end, Run.pushed_at)).all())
+    engine.dispose()
+    assert all(pushed.values())  # a month into an empty store: each window was live in turn
+    fired = firing_series(alerting_stack, min(pushed.values()) - timedelta(minutes=10))
+    cause = {alert: name for name, (_, alerts) in INCIDENTS.items() for alert in alerts}
+    assert {(s["metric"]["alertname"], s["metric"].get("feature")) for s in fired} == set(cause)
+    for series in fired:  # and none before its incident's first window was pushed
+        span, _ = INCIDENTS[cause[(series["metric"]["alertname"], series["metric"].get("feature"))]]
+        first_push = pushed[affected(span)[0]]
+        assert float(series["values"][0][0]) >= first_push.timestamp() - 1, series["metric"]
 
 
 def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
@@ -151,16 +209,34 @@ def test_demo_on_the_embedded_sqlite(tmp_path: Path) -> None:
     report = tmp_path / "demo" / "sla-report.html"
     assert f"  SLA report of the month: {report}" in done.stdout
     assert "demo-churn" in report.read_text()
+    assert_honest_sla(f"sqlite:///{tmp_path / 'driftboard.db'}")
     grid = {
         line.split()[0]: line.split()[1]
         for line in done.stdout.splitlines()
         if line.startswith("  ") and len(line.split()) == 2
     }
     assert set(grid) == set(FEATURES)
-    for feature, row in grid.items():
-        if feature in generate.DRIFTED:
-            assert row == "·" * 19 + "█" * 11, feature
-        elif feature == generate.NULL_BURST_FEATURE:
-            assert row == "·" * 24 + "▒" + "·" * 5
-        else:
-            assert row == "·" * 30, feature
+    rows = {
+        **dict.fromkeys(generate.DRIFTED, "·" * 19 + "█" * 11),
+        generate.NULL_BURST_FEATURE: "·" * 24 + "▒" + "·" * 5,
+        generate.DEAD_FEATURE: "·" * 11 + "✗" + "·" * 18,
+        generate.DROPPED_COLUMN: "·" * 27 + "✗" * 3,
+    }
+    assert grid == {feature: rows.get(feature, "·" * 30) for feature in FEATURES}
+
+
+def assert_honest_sla(url: str) -> None:
+    """The month was backfilled minutes ago, long after each window was due: none of it is late,
+    and the drift from day 20 is detected one window after its onset, not at the backfill."""
+    engine = connect.make_engine(url)
+    result = fetch(engine, Span(STORY.start, STORY.end, datetime.now(UTC)))
+    engine.dispose()
+    (summary,) = result["summary"]
+    assert (summary["expected_windows"], summary["on_time_windows"], summary["on_time_share"]) == (
+        120,
+        120,
+        1.0,
+    )
+    (incident,) = result["incidents"]
+    assert (incident["onset"], incident["detected_at"]) == (STORY.onset, STORY.onset + timedelta(hours=6))
+    assert incident["mttd_seconds"] == 6 * 3600

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.support.alerting import (
     CLEAN_AT,
@@ -30,7 +31,7 @@ def run(job: Path, at: str, env: dict[str, str]) -> dict[str, Any]:
     return result.json()
 
 
-def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
+def test_drifted_run_pages_with_its_features_and_a_calmer_rerun_resolves(
     alerting_stack: Stack, tmp_path: Path, sqlite_url: str
 ) -> None:
     job, model = example_job(tmp_path)
@@ -52,13 +53,20 @@ def test_drifted_run_pages_with_its_features_and_a_clean_run_resolves(
     assert trigger["client_url"] == f"{GRAFANA}/d/driftboard-heatmap?var-model={model}"
     assert not alerting_stack.capture.find(SLACK_PATH, slack_about(model, "FIRING"))  # inhibited
 
-    run(job, CLEAN_AT, env)
+    # Only the newest window is live: the same window, re-run with levels nothing reaches, resolves.
+    first_push = runs(sqlite_url)[0]["pushed_at"]
+    spec = yaml.safe_load(job.read_text())
+    job.write_text(
+        yaml.safe_dump({**spec, "alerts": {"severe_drift_ratio": 1000, "drift_share_critical": 1}})
+    )
+    run(job, DRIFTED_AT, env)
     resolve = alerting_stack.capture.wait_for(
         PAGERDUTY_PATH, pagerduty_about(model, "resolve"), NOTIFY_TIMEOUT, f"PagerDuty resolve for {model}"
     ).body
     assert resolve["dedup_key"] == trigger["dedup_key"]
     stored = runs(sqlite_url)
-    assert len(stored) == 3
+    assert len(stored) == 2  # the re-run replaced its window
+    assert first_push is not None
     assert all(r["pushed_at"] is not None for r in stored)
 
 

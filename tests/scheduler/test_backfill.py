@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,15 @@ from driftboard.cli import app
 from driftboard.settings import get_settings
 from driftboard.store import connect
 from driftboard.store.models import Run
+from tests.support.alerting import (
+    DRIFTED_AT,
+    EARLIER_DRIFTED_AT,
+    NOTIFY_TIMEOUT,
+    example_job,
+    pagerduty_about,
+)
+from tests.support.cli_helpers import invoke, runs, store_env
+from tests.support.realstack import PAGERDUTY_PATH, Stack, http_json, wait_until
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
 START, END = "2026-03-01T00:00:00Z", "2026-03-01T03:00:00Z"  # three hourly windows
@@ -111,3 +121,47 @@ def test_default_store_is_the_embedded_sqlite_file(
         get_settings.cache_clear()
     assert (code, "1 succeeded" in output) == (0, True), output
     assert len(rows(f"sqlite:///{tmp_path / 'driftboard.db'}")) == 1
+
+
+def group_of(stack: Stack, model: str) -> dict[str, Any]:
+    """The model's group on the Pushgateway, as its API shows it (no scrape in between)."""
+    groups = http_json(f"{stack.pushgateway_url}/api/v1/metrics")["data"]
+    (group,) = [g for g in groups if g["labels"].get("model") == model]
+    return dict(group)
+
+
+def firing(stack: Stack, model: str) -> list[tuple[str, str, str]]:
+    return sorted(
+        (a["labels"]["alertname"], a["fingerprint"], a["startsAt"])
+        for a in stack.alertmanager_alerts(model=model)
+    )
+
+
+def test_a_backfill_leaves_the_live_group_and_alertmanager_alone(
+    alerting_stack: Stack, tmp_path: Path, sqlite_url: str
+) -> None:
+    stack, (job, model) = alerting_stack, example_job(tmp_path)
+    env = store_env(sqlite_url, tmp_path) | {"DRIFTBOARD_PUSHGATEWAY_URL": stack.pushgateway_url}
+    for at in (EARLIER_DRIFTED_AT, DRIFTED_AT):  # the second critical run in a row pages
+        assert invoke(["run", str(job), "--at", at], env).code == 0
+    stack.capture.wait_for(PAGERDUTY_PATH, pagerduty_about(model, "trigger"), NOTIFY_TIMEOUT, "the page")
+    live, alerts = group_of(stack, model), wait_until(lambda: firing(stack, model), NOTIFY_TIMEOUT, "alerts")
+
+    # Clean windows of the day before: pushed, they would replace the group and resolve the page.
+    start, end = "2026-01-01T16:00:00Z", "2026-01-01T18:00:00Z"
+    done = invoke(["backfill", str(job), "--start", start, "--end", end], env)
+    assert done.code == 0, done.stdout + done.stderr
+    history = [r for r in runs(sqlite_url) if r["window_end"] < datetime(2026, 1, 2, tzinfo=UTC)]
+    assert [(r["status"], r["n_drifted"], r["pushed_at"], r["push_error"]) for r in history] == [
+        ("succeeded", 0, None, None)
+    ] * 2
+
+    # A canary pushed after the backfill pages once everything pushed before it went through.
+    (tmp_path / "canary").mkdir()
+    canary_job, canary = example_job(tmp_path / "canary")
+    for at in (EARLIER_DRIFTED_AT, DRIFTED_AT):
+        assert invoke(["run", str(canary_job), "--at", at], env).code == 0
+    stack.capture.wait_for(PAGERDUTY_PATH, pagerduty_about(canary, "trigger"), NOTIFY_TIMEOUT, "the canary")
+    assert group_of(stack, model) == live
+    assert firing(stack, model) == alerts
+    assert not stack.capture.find(PAGERDUTY_PATH, pagerduty_about(model, "resolve"))

@@ -3,7 +3,8 @@
 `start_stack(directory)` starts all three on free 127.0.0.1 ports with the repository's
 rules and Alertmanager config, fast test timings (1 s scrape and evaluation, group_wait
 0 s, group_interval 1 s), and the notification secrets written into `directory` so that
-Slack, PagerDuty and the retraining webhook post to a `CaptureServer` on 127.0.0.1.
+Slack, PagerDuty and any webhook post to a `CaptureServer` on 127.0.0.1 (which also stands
+in for the retrain hook that driftboard itself calls, at WEBHOOK_PATH).
 `Stack.stop()` ends only the processes it started, by PID. The session fixture that wraps
 this lives in tests/support/stack_plugin.py.
 
@@ -77,7 +78,7 @@ class Captured:
 
 
 class CaptureServer:
-    """Stands in for Slack, PagerDuty and the retraining webhook; records every POST."""
+    """Stands in for Slack, PagerDuty and webhooks (the retrain hook); records every POST."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
