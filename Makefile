@@ -25,7 +25,7 @@ check-generated: ## Fail if generated files are stale
 test: ## The full test suite with its own set-up (what CI runs)
 	scripts/test.sh
 
-test-fast: ## Unit tests only, under 2 min: no slow, Prometheus-stack or Chromium tests
+test-fast: ## Unit tests only, under 2 min: no slow, Prometheus-stack, Chromium or Spark tests
 	scripts/test-fast.sh
 
 lock: ## Regenerate requirements.lock from .venv

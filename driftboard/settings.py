@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 KeepReports = Literal["drifted", "all", "none"]
 LogFormat = Literal["logfmt", "json"]
 # The one list of drift engines: the setting, DriftOptions and the docs all take it from here.
-DriftEngine = Literal["fast", "evidently"]
+DriftEngine = Literal["fast", "evidently", "spark"]
 
 
 class Settings(BaseSettings):
@@ -33,7 +33,18 @@ class Settings(BaseSettings):
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder of job specs.")
     drift_engine: DriftEngine = Field(
         default="fast",
-        description="fast: Evidently's scores from cached reference profiles; evidently: its full report.",
+        description="fast: Evidently's scores from cached reference profiles; evidently: its full report; "
+        "spark: the same scores computed in Apache Spark (docs/spark.md).",
+    )
+    spark_master: str = Field(
+        default="local[*]",
+        description="The spark engine's Spark: a master URL (local[2], spark://host:7077, yarn) "
+        "or a Spark Connect address (sc://host:15002).",
+    )
+    spark_cache_dir: str | None = Field(
+        default=None,
+        description="Where the spark engine keeps reference tables: a path Spark writes (on a cluster, "
+        "one every executor reaches, e.g. s3a://bucket/driftboard); unset: <cache_dir>/spark.",
     )
     cache_dir: Path = Field(
         default=Path(".driftboard-cache"),

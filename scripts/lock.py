@@ -1,4 +1,4 @@
-"""Print requirements.lock: everything driftboard[dev] needs, as installed, pinned (scripts/lock.sh).
+"""Print requirements.lock: everything driftboard[dev,spark] needs, as installed, pinned (scripts/lock.sh).
 
 Walks the installed metadata from pyproject.toml's dependencies and dev extras, evaluating
 environment markers here (Linux, CPython 3.11: the lock is for that platform), so packages
@@ -22,7 +22,8 @@ HEADER = (
 
 def declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]]
+    extras = project["optional-dependencies"]
+    return [Requirement(r) for r in [*project["dependencies"], *extras["dev"], *extras["spark"]]]
 
 
 def _applies(req: Requirement, extras: set[str]) -> bool:

@@ -10,6 +10,8 @@ for bin in prometheus promtool prometheus-pushgateway prometheus-alertmanager am
 done
 # Headless Chromium renders the SLA report in its tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The spark drift engine's tests run a local Spark 4, which needs Java 17 or later.
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   # Installing must not start the daemons (they would grab ports and persist data).
   if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi
@@ -27,4 +29,4 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 # Under the pins of requirements.lock (scripts/lock.sh): what CI tests is what the image ships.
-.venv/bin/python -m pip install -q --constraint requirements.lock -e '.[dev]'
+.venv/bin/python -m pip install -q --constraint requirements.lock -e '.[dev,spark]'

@@ -10,7 +10,7 @@ chromium, CI deselects nothing):
   `fresh_pg_url`, `fresh_store`, `seeded_pg_url`, `sla_pg_url`, and the `postgresql`
   parameter of `store_url` or `sla_engine` → postgres; `fresh_pg_url` and
   `store_url[postgresql]` → slow too, as each creates and migrates a database for the one test
-  (about a second each: some 30 s of the fast run before they were marked).
+  (about a second each: some 30 s of the fast run before they were marked); `spark` → spark.
 - Explicit, in the test module (`pytestmark = ...`) or on the test: everything else, i.e.
   slow (starts scheduler, demo or CLI processes, or takes seconds), chromium, prometheus_stack
   for promtool/amtool or a Pushgateway of the test's own, and postgres for a database or
@@ -29,9 +29,11 @@ pytest_plugins = [
     "tests.support.stack_plugin",
     "tests.support.dashboard_fixtures",
     "tests.support.sla_fixtures",
+    "tests.support.spark_plugin",
 ]
 
 STACK_FIXTURES = {"alerting_stack"}
+SPARK_FIXTURES = {"spark"}  # the session's local Spark: a JVM started once
 POSTGRES_FIXTURES = {"pg_url", "fresh_pg_url", "fresh_store", "seeded_pg_url", "sla_pg_url"}
 POSTGRES_PARAMS = {"store_url": "postgresql", "sla_engine": "postgresql"}  # fixture → param
 # A PostgreSQL database created (and migrated) for each test: ~1 s per test.
@@ -47,6 +49,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         params = callspec.params if callspec else {}
         if used & STACK_FIXTURES:
             item.add_marker(pytest.mark.prometheus_stack)
+        if used & SPARK_FIXTURES:
+            item.add_marker(pytest.mark.spark)
         if used & POSTGRES_FIXTURES or any(params.get(f) == p for f, p in POSTGRES_PARAMS.items()):
             item.add_marker(pytest.mark.postgres)
         if used & SLOW_FIXTURES or any(params.get(f) == p for f, p in SLOW_PARAMS.items()):

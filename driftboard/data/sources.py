@@ -58,10 +58,14 @@ def where(source: DataSource, base_dir: Path) -> Location | None:
     return locate(source.path, base_dir) if source.path is not None else None
 
 
+SPARK_ONLY = "spark_sql sources are read by the spark engine: set DRIFTBOARD_DRIFT_ENGINE=spark"
+
+
 def read(source: DataSource, location: Location | None, request: Request) -> Read:
     if location is not None:
         return scan.read(location, request)
-    assert source.sql is not None
+    if source.sql is None:
+        raise DataError(f"{request.label}: {SPARK_ONLY}")
     found = read_sql(source.sql, request.window, request.limit, request.label)
     if request.window is None or request.timestamp is None:
         return found
@@ -77,7 +81,8 @@ def identity(source: DataSource, location: Location | None, now: datetime) -> st
     `refresh` period `now` falls in (epoch-aligned), so the reference is re-read once a period."""
     if location is not None:
         return location.identity()
-    assert source.sql is not None
+    if source.sql is None:
+        raise DataError(SPARK_ONLY)
     url = dbquery.parsed(source.sql).render_as_string(hide_password=True)
     period = (source.refresh or DEFAULT_REFRESH).total_seconds()
     tick = int(now.timestamp() // period)

@@ -1,8 +1,9 @@
-"""Per-feature drift scores: Evidently's DataDriftPreset results, by one of two engines.
+"""Per-feature drift scores: Evidently's DataDriftPreset results, by one of three engines.
 
 `fast` (default): driftboard.drift.fast, the same scores and flags from a cached reference
 profile, in parallel over columns; the Evidently report is built later, only for runs that
 keep it. `evidently`: the report itself, run on every window (slow; the reference).
+`spark`: driftboard.drift.spark, the same scores computed in Apache Spark.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,14 @@ class DriftOptions:
     workers: int = 0  # 0: one thread per core
     report_sample_rows: int = 0  # 0: the report sees every row
     report_max_columns: int = 0  # 0: the report shows every column
+    spark_master: str = "local[*]"  # the spark engine's master URL or sc:// address
+    spark_cache_dir: str | None = None  # None: <cache_dir>/spark
+
+    def spark_tables_dir(self) -> str | None:
+        """Where the spark engine keeps reference tables; None: nowhere (no cache_dir either)."""
+        if self.spark_cache_dir:
+            return self.spark_cache_dir
+        return str((self.cache_dir / "spark").resolve()) if self.cache_dir is not None else None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DriftOptions":
@@ -38,6 +47,8 @@ class DriftOptions:
             settings.drift_workers,
             settings.report_sample_rows,
             settings.report_max_columns,
+            settings.spark_master,
+            settings.spark_cache_dir,
         )
 
 
@@ -65,14 +76,22 @@ def score(
     if options.engine == "evidently":
         result = score_with_report(columns, fixed)
     else:
-        result = fast.score_columns(
-            columns, fixed, reference_key, options.cache_dir, options.workers, reference
-        )
+        result = _engine_scores(columns, fixed, options, reference_key, reference)
         kept = [c for c in columns if c.name in result.scores]
         rows, cols = options.report_sample_rows, options.report_max_columns
         report = SampledReport(kept, fixed, result.scores, rows, cols, label) if kept else None
         result = replace(result, report=report)
     return _calibrated(result, columns, drift, options, reference_key)
+
+
+def _engine_scores(
+    columns: list[Column], fixed: Drift, options: DriftOptions, key: str | None, reference: dict[str, Any] | None
+) -> DriftResult:
+    if options.engine == "spark":
+        from driftboard.drift.spark import frames  # PySpark is an extra, imported only when chosen
+
+        return frames.score_columns(columns, fixed, options.spark_master)
+    return fast.score_columns(columns, fixed, key, options.cache_dir, options.workers, reference)
 
 
 def _calibrated(

@@ -96,14 +96,21 @@ class DataSource(Strict):
         description="CSV or Parquet file, glob or folder (hive partitions), local or s3://, gs://, az://.",
     )
     sql: SqlSource | None = None
+    spark_sql: str | None = Field(
+        None,
+        description="Spark SQL over the Spark catalog's tables (DRIFTBOARD_DRIFT_ENGINE=spark only); "
+        "the current window's bounds bind :window_start and :window_end.",
+    )
     # A file reference is re-read when a file changes; a query cannot tell, so it is re-read
     # once per period (jobs/README.md, Reference cache).
-    refresh: Duration | None = Field(None, description="reference.sql only: re-read period (default 1d).")
+    refresh: Duration | None = Field(
+        None, description="reference.sql or reference.spark_sql only: re-read period (default 1d)."
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> "DataSource":
-        if (self.path is None) == (self.sql is None):
-            raise ValueError("set exactly one of 'path' or 'sql'")
+        if [self.path, self.sql, self.spark_sql].count(None) != 2:
+            raise ValueError("set exactly one of 'path', 'sql' or 'spark_sql'")
         if (
             self.path is not None
             and "://" in self.path
@@ -112,7 +119,7 @@ class DataSource(Strict):
             raise ValueError(
                 "credentials do not belong in the path: use the environment or the provider's chain"
             )
-        if self.refresh is not None and self.sql is None:
+        if self.refresh is not None and self.path is not None:
             raise ValueError("'refresh' applies to a SQL reference only (files are re-read when they change)")
         return self
 

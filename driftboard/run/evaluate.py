@@ -66,11 +66,21 @@ def evaluate(
     settings = get_settings()
     options = options or scoring.DriftOptions.from_settings(settings)
     try:
-        found = inputs.load(loaded, window, options, settings.window_limit())
+        found = _load(loaded, window, options, settings.window_limit())
     except DataError as exc:  # a source that may come back is worth another attempt; the rest is not
         retry = isinstance(exc, SourceUnavailable)
         return failed(loaded.spec.model, window, started, str(exc), retry, loaded.spec.drift.drift_share)
     return _scored(loaded.spec, window, started, found, keep, options)
+
+
+def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions, limit: int) -> inputs.Inputs:
+    """Spark reads and scores file and spark_sql sources itself; `sql:` sources are read here."""
+    spec = loaded.spec
+    if options.engine == "spark" and spec.reference.sql is None and spec.current.sql is None:
+        from driftboard.run import sparkinputs  # PySpark is an extra, imported only when chosen
+
+        return sparkinputs.load(loaded, window, options)
+    return inputs.load(loaded, window, options, limit)
 
 
 def _scored(
@@ -83,7 +93,7 @@ def _scored(
 ) -> Evaluation:
     ok = [c for c in found.columns if c.status == FeatureStatus.OK]
     label = f"model={spec.model} window={window} "
-    result = scoring.score(ok, spec.drift, options, found.key, label, found.fresh)
+    result = found.scored or scoring.score(ok, spec.drift, options, found.key, label, found.fresh)
     features = tuple(feature_outcome(c, result) for c in found.columns)
     evaluation = Evaluation(
         spec.model,

@@ -33,6 +33,7 @@ class Inputs:
     columns: list[quality.Column]
     schema_changes: dict[str, object]
     fresh: dict[str, Any] | None  # a reference summary to store (the reference was read)
+    scored: scoring.DriftResult | None = None  # already scored where the data lives (spark engine)
 
 
 def _reference(

@@ -56,21 +56,32 @@ def rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def jensenshannon(cur: Current) -> float:
+    return js_of(*percents(cur))
+
+
+def js_of(p: np.ndarray, q: np.ndarray) -> float:
     """scipy.spatial.distance.jensenshannon's steps, in numpy: importing scipy.spatial costs a
     run more than its columns take to score."""
-    p, q = percents(cur)
     p, q = p / np.sum(p), q / np.sum(q)
     m = (p + q) / 2.0
     return float(np.sqrt((np.sum(rel_entr(p, m)) + np.sum(rel_entr(q, m))) / 2.0))
 
 
 def psi(cur: Current) -> float:
-    ref, now = (fill_zeroes(x) for x in percents(cur))
+    return psi_of(*percents(cur))
+
+
+def psi_of(ref: np.ndarray, now: np.ndarray) -> float:
+    ref, now = fill_zeroes(ref), fill_zeroes(now)
     return float(np.sum((ref - now) * np.log(ref / now)))
 
 
 def kl_div(cur: Current) -> float:
-    ref, now = (fill_zeroes(x) for x in percents(cur))
+    return kl_of(*percents(cur))
+
+
+def kl_of(ref: np.ndarray, now: np.ndarray) -> float:
+    ref, now = fill_zeroes(ref), fill_zeroes(now)
     from scipy import stats  # KL is rarely configured: scipy.stats costs a second to import
 
     return float(stats.entropy(ref, now))
@@ -83,6 +94,10 @@ def hellinger(cur: Current) -> float:
         terms = np.sqrt((c.ref / c.n) * (c.cur / c.m))
     else:
         terms = _numeric_hellinger_terms(cur)
+    return hellinger_of(terms)
+
+
+def hellinger_of(terms: np.ndarray) -> float:
     total = 0.0
     for term in terms.tolist():  # left to right, as Evidently's loop adds them
         total += term
@@ -95,8 +110,13 @@ def _numeric_hellinger_terms(cur: NumCurrent) -> np.ndarray:
     at = np.minimum(np.searchsorted(v, mine), len(v) - 1)
     distinct = cur.profile.n_unique + len(mine) - int(np.count_nonzero(v[at] == mine))
     edges = sturges_edges(min(v[0], c[0]), max(v[-1], c[-1]), distinct)
+    return density_terms(histogram(v, edges), histogram(c, edges), edges)
+
+
+def density_terms(ref_counts: np.ndarray, cur_counts: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Evidently's numerical Hellinger terms from both sides' histogram counts over `edges`."""
     width = float(edges.max() - edges.min()) / (len(edges) - 1)
-    h1, h2 = (_density(histogram(x, edges), edges) for x in (v, c))
+    h1, h2 = (_density(x, edges) for x in (ref_counts, cur_counts))
     return np.asarray(np.sqrt(h1 * h2) * width, dtype=float)
 
 

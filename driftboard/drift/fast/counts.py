@@ -6,18 +6,24 @@ from driftboard.drift.fast.current import Counts, Current
 
 
 def chi_square(cur: Current) -> float:
+    return chi_square_of(_counts(cur))
+
+
+def chi_square_of(c: Counts) -> float:
     from scipy.stats import chisquare  # imported when used: scipy.stats costs a second
 
-    c = _counts(cur)
     expected = c.ref * (c.m / c.n)  # reference counts scaled to the current size
     return float(chisquare(c.cur, expected)[1])
 
 
 def z_test(cur: Current) -> float:
+    return z_of(_counts(cur))
+
+
+def z_of(c: Counts) -> float:
     """Share of values other than the smallest key, reference against current, two-sided."""
     from scipy.stats import norm
 
-    c = _counts(cur)
     if len(c.keys) == 1:  # one value, the same on both sides
         return 1.0
     first = min(range(len(c.keys)), key=c.keys.__getitem__)
