@@ -85,7 +85,11 @@ def score(
 
 
 def _engine_scores(
-    columns: list[Column], fixed: Drift, options: DriftOptions, key: str | None, reference: dict[str, Any] | None
+    columns: list[Column],
+    fixed: Drift,
+    options: DriftOptions,
+    key: str | None,
+    reference: dict[str, Any] | None,
 ) -> DriftResult:
     if options.engine == "spark":
         from driftboard.drift.spark import frames  # PySpark is an extra, imported only when chosen
