@@ -11,7 +11,7 @@ from driftboard.data import quality
 from driftboard.drift import scoring
 from driftboard.errors import DataError, SourceUnavailable
 from driftboard.jobs.load import LoadedSpec
-from driftboard.jobs.spec import JobSpec
+from driftboard.jobs.spec import DataSource, JobSpec
 from driftboard.jobs.window import Window
 from driftboard.reports import files
 from driftboard.results import Evaluation, FeatureOutcome, FeatureStatus, KeptReport, ReasonClass, RunStatus
@@ -74,9 +74,11 @@ def evaluate(
 
 
 def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions, limit: int) -> inputs.Inputs:
-    """Spark reads and scores file and spark_sql sources itself; `sql:` sources are read here."""
+    """Spark reads and scores file and spark_sql sources itself; `sql:` sources, and references
+    relative to the window (cut from `current` per window), are read here."""
     spec = loaded.spec
-    if options.engine == "spark" and spec.reference.sql is None and spec.current.sql is None:
+    fixed = isinstance(spec.reference, DataSource) and spec.reference.sql is None
+    if options.engine == "spark" and fixed and spec.current.sql is None:
         from driftboard.run import sparkinputs  # PySpark is an extra, imported only when chosen
 
         return sparkinputs.load(loaded, window, options)

@@ -12,6 +12,7 @@ from driftboard.drift import scoring
 from driftboard.drift.spark import refcache, session, sides, sparkread, sparkscore, tables
 from driftboard.errors import DataError
 from driftboard.jobs.load import LoadedSpec
+from driftboard.jobs.spec import DataSource
 from driftboard.jobs.window import Window
 from driftboard.results import FeatureStatus
 from driftboard.run.inputs import Inputs, clock
@@ -25,13 +26,15 @@ def load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> I
 
 
 def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> Inputs:
-    spec, spark = loaded.spec, session.get(options.spark_master)
+    spec, spark, reference = loaded.spec, session.get(options.spark_master), loaded.spec.reference
+    if not isinstance(reference, DataSource):  # evaluate reads relative references in process
+        raise DataError("the spark engine reads a fixed reference only")
     scored = spec.columns.scored()
-    location = sparkread.where(spec.reference, loaded.base_dir)
-    key = sparkread.identity(spec.reference, location, clock())
+    location = sparkread.where(reference, loaded.base_dir)
+    key = sparkread.identity(reference, location, clock())
 
     def read_reference() -> DataFrame:
-        return sparkread.frame(spark, spec.reference, location, None, refcache.LABEL)
+        return sparkread.frame(spark, reference, location, None, refcache.LABEL)
 
     ref, ref_counts, _ = refcache.reference(
         spark, options.spark_tables_dir(), refcache.key(key, scored), scored, read_reference
