@@ -14,12 +14,17 @@ from driftboard.errors import StoreError, describe_db_error
 from driftboard.settings import Settings
 from driftboard.store import schema
 
+SQLITE_BUSY_SECONDS = 30  # a writer waits this long for another (a migration, a big save)
+
 
 def make_engine(url: str) -> Engine:
     parsed = engine_url(url)  # postgres:// and postgresql:// → the installed driver
-    engine = create_engine(parsed, pool_pre_ping=True)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    # sqlite3's default of 5 s was too short for a first run's migration under load, and the
+    # other process then failed with "database is locked".
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
