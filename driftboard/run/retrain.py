@@ -90,19 +90,25 @@ def call(
     deployment opted in. The run is already stored (the streak counts it)."""
     if not spec.retrain or not pages(engine, evaluation, spec):
         return None
+    error = send(settings, payload(evaluation, run_id, report, settings.reports_url))
+    return _failed(evaluation, error) if error else HookCall(called_at=datetime.now(UTC))
+
+
+def send(settings: Settings, body: dict[str, Any]) -> str | None:
+    """POST `body` to the deployment's hook (any trigger): why it was not delivered, or None."""
     try:
         hook = settings.retrain_hook()
     except OSError as exc:
-        return _failed(evaluation, f"retrain hook not called: its URL or token file is unreadable: {exc}")
+        return f"retrain hook not called: its URL or token file is unreadable: {exc}"
     if hook is None:
-        return _failed(evaluation, "retrain hook not called: DRIFTBOARD_RETRAIN_URL(_FILE) is not set")
+        return "retrain hook not called: DRIFTBOARD_RETRAIN_URL(_FILE) is not set"
     try:
-        _post(*hook, payload(evaluation, run_id, report, settings.reports_url))
-    except Exception as exc:  # any kind: the run is committed, the reason goes beside it
+        _post(*hook, body)
+    except Exception as exc:  # any kind: what triggered it is committed, the reason goes beside it
         tries = " after 3 attempts" if _retryable(exc) else ""
         why = str(exc) if isinstance(exc, outbound.OutboundError) else type(exc).__name__
-        return _failed(evaluation, f"retrain hook failed{tries}: {why}")
-    return HookCall(called_at=datetime.now(UTC))
+        return f"retrain hook failed{tries}: {why}"
+    return None
 
 
 def _failed(evaluation: Evaluation, reason: str) -> HookCall:

@@ -11,7 +11,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from driftboard import outbound
 from driftboard.jobs.spec import JobSpec
 from driftboard.results import HookCall, PerformanceSnapshot
 from driftboard.run import retrain
@@ -49,19 +48,8 @@ def call(
 ) -> HookCall | None:
     if not due(spec, state, before):
         return None
-    try:
-        hook = settings.retrain_hook()
-    except OSError as exc:
-        return _failed(state, f"retrain hook not called: its URL or token file is unreadable: {exc}")
-    if hook is None:
-        return _failed(state, "retrain hook not called: DRIFTBOARD_RETRAIN_URL(_FILE) is not set")
-    try:
-        retrain._post(*hook, payload(state))
-    except Exception as exc:  # any kind: the refresh is committed, the reason is said beside it
-        tries = " after 3 attempts" if retrain._retryable(exc) else ""
-        why = str(exc) if isinstance(exc, outbound.OutboundError) else type(exc).__name__
-        return _failed(state, f"retrain hook failed{tries}: {why}")
-    return HookCall(called_at=datetime.now(UTC))
+    error = retrain.send(settings, payload(state))  # the refresh is committed: errors go beside it
+    return _failed(state, error) if error else HookCall(called_at=datetime.now(UTC))
 
 
 def _failed(state: PerformanceSnapshot, reason: str) -> HookCall:
