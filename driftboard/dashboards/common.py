@@ -1,7 +1,8 @@
 """What every dashboard shares: datasources, queries, variables, units and alert levels."""
 
 from grafana_foundation_sdk.builders import dashboard as db
-from grafana_foundation_sdk.builders import prometheus
+from grafana_foundation_sdk.builders import prometheus, timeseries
+from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
@@ -58,6 +59,20 @@ def promql(expr: str, legend: str, ref: str = "A", instant: bool = False) -> pro
 # Multi-value variables start at "All": Grafana then sends every option's value (no allValue
 # is set on purpose, so `IN (...)` always lists real, quoted values).
 ALL = dm.VariableOption(selected=True, text="All", value="$__all")
+
+
+def sql_series(title: str, description: str, query: str, unit: str, width: int = 12) -> timeseries.Panel:
+    """A time series from one SQL query over stored runs or windows, a point for each."""
+    return (
+        timeseries.Panel()
+        .title(title)
+        .description(description)
+        .with_target(sql(query, "time_series"))
+        .unit(unit)
+        .show_points(cm.VisibilityMode.ALWAYS)  # one point per run or window: show each
+        .span(width)
+        .height(8)
+    )
 
 
 def model_variable(multi: bool) -> db.QueryVariable:

@@ -18,24 +18,11 @@ FROM = (
 BY_FEATURE = "${__field.labels.feature} ${__field.name}"
 
 
-def _series(title: str, description: str, query: str, unit: str, width: int = 12) -> timeseries.Panel:
-    return (
-        timeseries.Panel()
-        .title(title)
-        .description(description)
-        .with_target(c.sql(query, "time_series"))
-        .unit(unit)
-        .show_points(cm.VisibilityMode.ALWAYS)  # one point per run: show each run
-        .span(width)
-        .height(8)
-    )
-
-
 def drift_ratio() -> timeseries.Panel:
     query = f"SELECT window_end AS time, feature AS metric, drift_ratio {FROM} ORDER BY 1, 2"
     description = "Score relative to the threshold, so that ≥ 1 means drifted whichever way the test points."
     return (
-        _series("Drift ratio", description, query, c.RATIO)
+        c.sql_series("Drift ratio", description, query, c.RATIO)
         .thresholds(s.ratio_thresholds())
         .thresholds_style(GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.DASHED))
     )
@@ -49,7 +36,7 @@ def score_vs_threshold() -> timeseries.Panel:
     )
     dashed = [dm.DynamicConfigValue(id_val="custom.lineStyle", value={"fill": "dash", "dash": [10, 10]})]
     return (
-        _series("Score vs threshold", description, query, c.RATIO)
+        c.sql_series("Score vs threshold", description, query, c.RATIO)
         .display_name(BY_FEATURE)
         .override_by_regexp(".* threshold$", dashed)
     )
@@ -61,7 +48,7 @@ def null_share() -> timeseries.Panel:
         f"{FROM} ORDER BY 1, 2"
     )
     description = "Share of missing values, current window vs reference."
-    return _series("Null share", description, query, c.PERCENT, 8).display_name(BY_FEATURE)
+    return c.sql_series("Null share", description, query, c.PERCENT, 8).display_name(BY_FEATURE)
 
 
 def unseen_share() -> timeseries.Panel:
@@ -70,7 +57,7 @@ def unseen_share() -> timeseries.Panel:
         "ORDER BY 1, 2"
     )
     description = "Share of current rows with a category the reference never saw (categorical features only)."
-    return _series("Unseen categories", description, query, c.PERCENT, 8)
+    return c.sql_series("Unseen categories", description, query, c.PERCENT, 8)
 
 
 def row_counts() -> timeseries.Panel:
@@ -79,7 +66,7 @@ def row_counts() -> timeseries.Panel:
         f"WHERE model {c.in_var('model')} AND $__timeFilter(window_end) ORDER BY 1"
     )
     description = "Rows in the reference and in the current window of each run."
-    return _series("Rows per run", description, query, c.COUNT, 8)
+    return c.sql_series("Rows per run", description, query, c.COUNT, 8)
 
 
 def latest_results() -> table.Panel:

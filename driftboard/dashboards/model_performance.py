@@ -4,7 +4,6 @@ metric, and a multiclass model's per-class F1."""
 
 from grafana_foundation_sdk.builders import table, timeseries
 from grafana_foundation_sdk.builders.dashboard import Dashboard
-from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from driftboard.dashboards import common as c
@@ -50,19 +49,6 @@ WHERE {where("e")}
 ORDER BY e.window_end DESC, e.metric"""
 
 
-def _series(title: str, description: str, query: str, unit: str, width: int = 12) -> timeseries.Panel:
-    return (
-        timeseries.Panel()
-        .title(title)
-        .description(description)
-        .with_target(c.sql(query, "time_series"))
-        .unit(unit)
-        .show_points(cm.VisibilityMode.ALWAYS)  # one point per window
-        .span(width)
-        .height(8)
-    )
-
-
 def judged() -> timeseries.Panel:
     description = (
         "labels.metric per window: realised once the window's labels landed, estimated from its scores "
@@ -71,7 +57,7 @@ def judged() -> timeseries.Panel:
     )
     dashed = [dm.DynamicConfigValue(id_val="custom.lineStyle", value={"fill": "dash", "dash": [10, 10]})]
     return (
-        _series("Judged metric vs threshold", description, JUDGED, c.RATIO, 24)
+        c.sql_series("Judged metric vs threshold", description, JUDGED, c.RATIO, 24)
         .display_name("${__field.labels.series}")
         .override_by_name("threshold", dashed)
     )
@@ -79,12 +65,12 @@ def judged() -> timeseries.Panel:
 
 def labelled_share() -> timeseries.Panel:
     description = "Share of each window's predictions whose label had landed at the latest refresh."
-    return _series("Labelled share", description, LABELLED, c.PERCENT).min(0).max(1)
+    return c.sql_series("Labelled share", description, LABELLED, c.PERCENT).min(0).max(1)
 
 
 def every_metric(table_name: str, title: str, description: str) -> timeseries.Panel:
     query = f"SELECT window_end AS time, metric, value FROM {table_name} x WHERE {where('x')} ORDER BY 1, 2"
-    return _series(title, description, query, c.RATIO).display_name("${__field.labels.metric}")
+    return c.sql_series(title, description, query, c.RATIO).display_name("${__field.labels.metric}")
 
 
 def per_class() -> timeseries.Panel:
@@ -95,7 +81,9 @@ def per_class() -> timeseries.Panel:
     description = (
         "A multiclass model's F1 per class (precision, recall and support are in class_performance)."
     )
-    return _series("F1 per class", description, query, c.RATIO).display_name("${__field.labels.class_label}")
+    return c.sql_series("F1 per class", description, query, c.RATIO).display_name(
+        "${__field.labels.class_label}"
+    )
 
 
 def compared() -> table.Panel:
