@@ -3,9 +3,6 @@ features, a null burst on day 25 and a column dropped from day 28, on PostgreSQL
 through the heatmap dashboard's own query, and through the real Prometheus and Alertmanager)
 and on the embedded SQLite."""
 
-import os
-import subprocess
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,13 +21,12 @@ from driftboard.store import connect
 from driftboard.store.models import FeatureResult, Run
 from tests.support.dashboard_support import run_sql
 from tests.support.databases import create_pg_database, drop_pg_database, migrated
+from tests.support.demo_run import END, run_demo
 from tests.support.grafana_macros import QueryRange
 from tests.support.realstack import Stack, http_json
-from tests.support.repo import REPO
 
 pytestmark = pytest.mark.slow  # each runs `driftboard demo` as a process: a month of windows
 
-END = datetime(2026, 11, 28, tzinfo=UTC)
 STORY = generate.story_ending(END)
 FEATURES = [*generate.NUMERICAL, *generate.CATEGORICAL, "churn_probability"]
 
@@ -40,23 +36,6 @@ class DemoRun:
     url: str
     stdout: str
     folder: Path
-
-
-def run_demo(url: str, folder: Path, *extra: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("DRIFTBOARD_")}
-    environ |= {"DRIFTBOARD_DATABASE_URL": url, "DRIFTBOARD_REPORTS_DIR": str(folder / "reports"), **env}
-    command = [
-        sys.executable,
-        "-m",
-        "driftboard",
-        "demo",
-        "--dir",
-        str(folder / "demo"),
-        "--end",
-        END.isoformat(),
-        *extra,
-    ]
-    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=900, cwd=REPO)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import urllib.request
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,37 +22,20 @@ from driftboard.prometheus.replay import replay
 from driftboard.prometheus.replayrules import Firing
 from driftboard.results import Evaluation
 from driftboard.store import connect, stored
+from tests.support.demo_run import END, run_demo
 from tests.support.promreplay import check, exposition
 from tests.support.realstack import Stack, http_json, wait_until
 from tests.support.repo import REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.prometheus_stack]  # a month of windows; promtool
 
-END = datetime(2026, 11, 28, tzinfo=UTC)
 STORY = generate.story_ending(END)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRIFTBOARD_")}
-    env |= {
-        "DRIFTBOARD_DATABASE_URL": f"sqlite:///{folder / 'd.db'}",
-        "DRIFTBOARD_REPORTS_DIR": str(folder / "r"),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "driftboard",
-        "demo",
-        "--dir",
-        str(folder / "demo"),
-        "--end",
-        END.isoformat(),
-    ]
-    done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=900, cwd=REPO, check=False
-    )
+    done = run_demo(f"sqlite:///{folder / 'd.db'}", folder)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder
 
