@@ -30,33 +30,33 @@ class RunContext:
     expected_rows: float | None = None  # median rows of recent windows; None: no baseline yet
 
 
-def _gauge(registry: CollectorRegistry, name: str, doc: str, labels: tuple[str, ...] = ("model",)) -> Gauge:
+def gauge(registry: CollectorRegistry, name: str, doc: str, labels: tuple[str, ...] = ("model",)) -> Gauge:
     return Gauge(name, doc, labels, registry=registry)
 
 
 def status_registry(outcome: Evaluation, ctx: RunContext) -> CollectorRegistry:
     """Run status only: what a failed run pushes, leaving the last good feature series alone."""
     reg, model = CollectorRegistry(), outcome.model
-    _gauge(reg, "driftboard_run_success", "1 if the latest run succeeded").labels(model).set(
+    gauge(reg, "driftboard_run_success", "1 if the latest run succeeded").labels(model).set(
         outcome.status == RunStatus.SUCCEEDED
     )
-    _gauge(reg, "driftboard_run_last_run_timestamp_seconds", "End of the latest run").labels(model).set(
+    gauge(reg, "driftboard_run_last_run_timestamp_seconds", "End of the latest run").labels(model).set(
         outcome.finished_at.timestamp()
     )
     if ctx.last_success is not None:
-        _gauge(
+        gauge(
             reg, "driftboard_run_last_success_timestamp_seconds", "End of the latest successful run"
         ).labels(model).set(ctx.last_success.timestamp())
-    _gauge(reg, "driftboard_schedule_interval_seconds", "Schedule period").labels(model).set(
+    gauge(reg, "driftboard_schedule_interval_seconds", "Schedule period").labels(model).set(
         ctx.interval_seconds
     )
-    _gauge(reg, "driftboard_run_duration_seconds", "Duration of the latest run").labels(model).set(
+    gauge(reg, "driftboard_run_duration_seconds", "Duration of the latest run").labels(model).set(
         outcome.duration_seconds
     )
     for field, name in ALERT_OVERRIDES.items():
         value = getattr(ctx.alerts, field)
         if value is not None:
-            _gauge(reg, name, f"Per-model override of the {field} alert level").labels(model).set(value)
+            gauge(reg, name, f"Per-model override of the {field} alert level").labels(model).set(value)
     return reg
 
 
@@ -64,18 +64,18 @@ def run_registry(outcome: Evaluation, ctx: RunContext) -> CollectorRegistry:
     """Everything about a successful run: status, dataset-level and per-feature series."""
     reg = status_registry(outcome, ctx)
     model = outcome.model
-    _gauge(reg, "driftboard_run_drifted_features_ratio", "Share of scored features drifted").labels(
-        model
-    ).set(outcome.share_drifted or 0.0)
-    _gauge(reg, "driftboard_run_drifted_features", "Drifted features").labels(model).set(outcome.n_drifted)
-    _gauge(reg, "driftboard_run_features", "Scored features").labels(model).set(len(outcome.scored))
-    _gauge(reg, "driftboard_run_dataset_drift", "1 if the dataset drifted").labels(model).set(
+    gauge(reg, "driftboard_run_drifted_features_ratio", "Share of scored features drifted").labels(model).set(
+        outcome.share_drifted or 0.0
+    )
+    gauge(reg, "driftboard_run_drifted_features", "Drifted features").labels(model).set(outcome.n_drifted)
+    gauge(reg, "driftboard_run_features", "Scored features").labels(model).set(len(outcome.scored))
+    gauge(reg, "driftboard_run_dataset_drift", "1 if the dataset drifted").labels(model).set(
         bool(outcome.dataset_drift)
     )
-    _gauge(reg, "driftboard_run_window_end_timestamp_seconds", "End of the evaluated window").labels(
+    gauge(reg, "driftboard_run_window_end_timestamp_seconds", "End of the evaluated window").labels(
         model
     ).set(outcome.window.end.timestamp())
-    rows = _gauge(reg, "driftboard_run_rows", "Rows in the window's data", ("model", "dataset"))
+    rows = gauge(reg, "driftboard_run_rows", "Rows in the window's data", ("model", "dataset"))
     rows.labels(model, "reference").set(outcome.reference_rows or 0)
     rows.labels(model, "current").set(outcome.current_rows or 0)
     _feature_series(reg, outcome, ctx)
@@ -86,18 +86,18 @@ def run_registry(outcome: Evaluation, ctx: RunContext) -> CollectorRegistry:
 def _feature_series(reg: CollectorRegistry, outcome: Evaluation, ctx: RunContext) -> None:
     per_test = ("model", "feature", "stattest")
     per_feature = ("model", "feature")
-    score = _gauge(reg, "driftboard_feature_drift_score", "Drift score of the stattest", per_test)
-    threshold = _gauge(reg, "driftboard_feature_drift_threshold", "Threshold of the stattest", per_test)
-    ratio = _gauge(
+    score = gauge(reg, "driftboard_feature_drift_score", "Drift score of the stattest", per_test)
+    threshold = gauge(reg, "driftboard_feature_drift_threshold", "Threshold of the stattest", per_test)
+    ratio = gauge(
         reg, "driftboard_feature_drift_ratio", "Severity; 1 = threshold, above = drift", per_feature
     )
-    detected = _gauge(reg, "driftboard_feature_drift_detected", "1 if the feature drifted", per_feature)
-    streak = _gauge(reg, "driftboard_feature_drift_consecutive_runs", "Drifted runs in a row", per_feature)
-    nulls = _gauge(reg, "driftboard_feature_null_ratio", "Null share in the window", per_feature)
-    ref_nulls = _gauge(
+    detected = gauge(reg, "driftboard_feature_drift_detected", "1 if the feature drifted", per_feature)
+    streak = gauge(reg, "driftboard_feature_drift_consecutive_runs", "Drifted runs in a row", per_feature)
+    nulls = gauge(reg, "driftboard_feature_null_ratio", "Null share in the window", per_feature)
+    ref_nulls = gauge(
         reg, "driftboard_feature_reference_null_ratio", "Null share in the reference", per_feature
     )
-    unseen = _gauge(
+    unseen = gauge(
         reg, "driftboard_feature_unseen_categories_ratio", "Share of unseen categories", per_feature
     )
     for f in outcome.scored:

@@ -13,22 +13,19 @@ would otherwise wipe them. Only the newest window of each kind is pushed, as for
     driftboard_performance_alert_windows{model}              labels.alert_windows
 """
 
-from prometheus_client import CollectorRegistry, Gauge, delete_from_gateway, push_to_gateway
+from prometheus_client import CollectorRegistry, delete_from_gateway, push_to_gateway
 
-from driftboard.prometheus.push import JOB, PushError, _handler, _reason, _retry, _retryable
+from driftboard.prometheus.metrics import gauge
+from driftboard.prometheus.push import JOB, deliver, handler, retried
 from driftboard.results import PerformanceSnapshot
 
 SIGNAL = "performance"
 
 
-def _gauge(reg: CollectorRegistry, name: str, doc: str, labels: tuple[str, ...] = ("model",)) -> Gauge:
-    return Gauge(name, doc, labels, registry=reg)
-
-
 def registry(state: PerformanceSnapshot) -> CollectorRegistry:
     reg, model = CollectorRegistry(), state.model
     if (realised := state.realised) is not None:
-        values = _gauge(
+        values = gauge(
             reg,
             "driftboard_performance",
             "Realised metric of the newest labelled window",
@@ -36,18 +33,18 @@ def registry(state: PerformanceSnapshot) -> CollectorRegistry:
         )
         for metric, value in realised.metrics.items():
             values.labels(model, metric).set(value)
-        _gauge(reg, "driftboard_performance_labelled_ratio", "Labelled share of that window").labels(
+        gauge(reg, "driftboard_performance_labelled_ratio", "Labelled share of that window").labels(
             model
         ).set(realised.labelled_share)
-        _gauge(reg, "driftboard_performance_window_end_timestamp_seconds", "End of that window").labels(
+        gauge(reg, "driftboard_performance_window_end_timestamp_seconds", "End of that window").labels(
             model
         ).set(realised.window.end.timestamp())
     if (estimated := state.estimated) is not None:
         doc = "Metric estimated from the scores of the newest window"
-        values = _gauge(reg, "driftboard_performance_estimated", doc, ("model", "metric"))
+        values = gauge(reg, "driftboard_performance_estimated", doc, ("model", "metric"))
         for metric, value in estimated.metrics.items():
             values.labels(model, metric).set(value)
-        end = _gauge(
+        end = gauge(
             reg, "driftboard_performance_estimated_window_end_timestamp_seconds", "End of that window"
         )
         end.labels(model).set(estimated.window.end.timestamp())
@@ -60,32 +57,28 @@ def _alerting(reg: CollectorRegistry, state: PerformanceSnapshot) -> None:
         return  # nothing to judge against: no alert series
     model = state.model
     doc = "labels.threshold of labels.metric"
-    _gauge(reg, "driftboard_performance_threshold", doc, ("model", "metric")).labels(model, state.metric).set(
+    gauge(reg, "driftboard_performance_threshold", doc, ("model", "metric")).labels(model, state.metric).set(
         state.threshold
     )
     doc = "Newest realised windows in a row on the wrong side of the threshold"
-    streak = _gauge(reg, "driftboard_performance_degraded_windows", doc, ("model", "metric", "severity"))
+    streak = gauge(reg, "driftboard_performance_degraded_windows", doc, ("model", "metric", "severity"))
     streak.labels(model, state.metric, state.severity).set(state.degraded_windows)
     doc = "Windows in a row before DriftboardPerformanceDegraded fires (labels.alert_windows)"
-    _gauge(reg, "driftboard_performance_alert_windows", doc).labels(model).set(state.alert_windows)
+    gauge(reg, "driftboard_performance_alert_windows", doc).labels(model).set(state.alert_windows)
 
 
-@_retry
+@retried
 def _send(url: str, state: PerformanceSnapshot) -> None:
     key = {"model": state.model, "signal": SIGNAL}
-    push_to_gateway(url, JOB, registry(state), grouping_key=key, handler=_handler)  # PUT: the whole group
+    push_to_gateway(url, JOB, registry(state), grouping_key=key, handler=handler)  # PUT: the whole group
 
 
 def push(url: str, state: PerformanceSnapshot) -> None:
     """As drift's push: any failure is a PushError with the reason; the store keeps the results."""
-    try:
-        _send(url, state)
-    except Exception as exc:  # any kind: nothing may undo the refresh's commit
-        tries = " after 3 attempts" if _retryable(exc) else ""
-        raise PushError(f"push of performance to the Pushgateway failed{tries}: {_reason(exc)}") from None
+    deliver("push of performance to the Pushgateway", lambda: _send(url, state))
 
 
-@_retry
+@retried
 def delete(url: str, model: str) -> None:
     """Decommission: the model's performance group goes too."""
-    delete_from_gateway(url, JOB, grouping_key={"model": model, "signal": SIGNAL}, handler=_handler)
+    delete_from_gateway(url, JOB, grouping_key={"model": model, "signal": SIGNAL}, handler=handler)

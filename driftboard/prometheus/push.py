@@ -24,7 +24,7 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and getattr(exc, "retryable", True)
 
 
-_retry = retry(
+retried = retry(
     retry=retry_if_exception(_retryable),
     stop=stop_after_attempt(3),
     wait=wait_exponential(multiplier=0.5, max=4),
@@ -32,29 +32,34 @@ _retry = retry(
 )
 
 
-@_retry
+@retried
 def _send(url: str, outcome: Evaluation, ctx: RunContext) -> None:
     key = {"model": outcome.model}
     if outcome.status == RunStatus.SUCCEEDED:
         # PUT replaces the model's whole group, so a feature dropped from the spec disappears.
-        push_to_gateway(url, JOB, run_registry(outcome, ctx), grouping_key=key, handler=_handler)
+        push_to_gateway(url, JOB, run_registry(outcome, ctx), grouping_key=key, handler=handler)
     else:
         # POST replaces only the status series: the last good drift series stay for the alerts.
-        pushadd_to_gateway(url, JOB, status_registry(outcome, ctx), grouping_key=key, handler=_handler)
+        pushadd_to_gateway(url, JOB, status_registry(outcome, ctx), grouping_key=key, handler=handler)
 
 
 def push(url: str, outcome: Evaluation, ctx: RunContext) -> None:
     """Whatever goes wrong on the way (a malformed URL, a service that is not a Pushgateway,
     one that never finishes answering) is a PushError: the caller has already committed the
     run and records the reason beside it, never instead of it."""
+    deliver("push to the Pushgateway", lambda: _send(url, outcome, ctx))
+
+
+def deliver(subject: str, send: Callable[[], None]) -> None:
+    """Run a push (retried by `retried`); any failure becomes a PushError saying `subject`."""
     try:
-        _send(url, outcome, ctx)
-    except Exception as exc:  # any kind: see the docstring, nothing may undo the commit
+        send()
+    except Exception as exc:  # any kind: see push's docstring, nothing may undo the commit
         tries = " after 3 attempts" if _retryable(exc) else ""
-        raise PushError(f"push to the Pushgateway failed{tries}: {_reason(exc)}") from None
+        raise PushError(f"{subject} failed{tries}: {_reason(exc)}") from None
 
 
-def _handler(
+def handler(
     url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
 ) -> Callable[[], None]:
     """prometheus_client's hook for the HTTP call: ours keeps a deadline on the whole exchange."""
@@ -71,7 +76,7 @@ def _reason(exc: BaseException) -> str:
     return text if isinstance(exc, OSError) else f"{type(exc).__name__}: {text}"
 
 
-@_retry
+@retried
 def delete(url: str, model: str) -> None:
     """Decommission a model: its group goes, so no alert keeps firing on its last values."""
-    delete_from_gateway(url, JOB, grouping_key={"model": model}, handler=_handler)
+    delete_from_gateway(url, JOB, grouping_key={"model": model}, handler=handler)
