@@ -59,7 +59,8 @@ def period_bounds(period: str, end: str | None) -> tuple[datetime, datetime]:
 def load_grid(model: str, period: str, end: str | None) -> "Grid":
     """The model's grid over the period; exit 2 naming the known models when it has no runs at all."""
     from driftboard.reports import driftgrid
-    from driftboard.store import connect, timeline
+    from driftboard.store import connect
+    from driftboard.store.runs import timeline
 
     start, last = period_bounds(period, end)
     try:

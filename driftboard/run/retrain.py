@@ -21,7 +21,8 @@ from driftboard import alertconfig, outbound
 from driftboard.jobs.spec import JobSpec
 from driftboard.results import Evaluation, HookCall, KeptReport, RunStatus
 from driftboard.settings import Settings
-from driftboard.store import registry, streaks
+from driftboard.store import registry
+from driftboard.store.runs import streaks
 
 ATTEMPT_DEADLINE = 10.0  # seconds for one attempt's whole exchange; three attempts at most
 log = logging.getLogger(__name__)
