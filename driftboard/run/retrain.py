@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from driftboard import alertconfig, outbound
 from driftboard.jobs.spec import JobSpec
@@ -64,16 +63,7 @@ def payload(
     }
 
 
-def _retryable(exc: BaseException) -> bool:
-    return isinstance(exc, outbound.OutboundError) and exc.retryable
-
-
-@retry(
-    retry=retry_if_exception(_retryable),
-    stop=stop_after_attempt(3),
-    wait=wait_exponential(multiplier=0.5, max=4),
-    reraise=True,
-)
+@outbound.retried
 def _post(url: str, token: str | None, body: dict[str, Any]) -> None:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     outbound.call(url, "POST", json.dumps(body).encode(), headers, deadline=ATTEMPT_DEADLINE)
@@ -106,9 +96,8 @@ def send(settings: Settings, body: dict[str, Any]) -> str | None:
     try:
         _post(*hook, body)
     except Exception as exc:  # any kind: what triggered it is committed, the reason goes beside it
-        tries = " after 3 attempts" if _retryable(exc) else ""
         why = str(exc) if isinstance(exc, outbound.OutboundError) else type(exc).__name__
-        return f"retrain hook failed{tries}: {why}"
+        return f"retrain hook failed{outbound.tries(exc)}: {why}"
     return None
 
 
