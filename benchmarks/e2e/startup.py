@@ -40,7 +40,10 @@ def _imports(folder: Path, tree: Path) -> Counter[str]:
     """Self import time (ms) per top-level package of one run."""
     command = [sys.executable, "-X", "importtime", "-m", "driftboard", "run", str(folder / "job.yaml")]
     command += ["--at", END.isoformat(), "--json"]
-    done = subprocess.run(command, env=_env(folder, tree), capture_output=True, text=True, check=True)
+    # Run from the data folder: `-m` puts the working folder first on sys.path, before --tree.
+    done = subprocess.run(
+        command, env=_env(folder, tree), cwd=folder, capture_output=True, text=True, check=True
+    )
     spent: Counter[str] = Counter()
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "self [us]" not in line:

@@ -80,3 +80,11 @@ def test_a_store_behind_the_head_is_not_current(sqlite_url: str) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
     assert not schema.is_current(engine)
     engine.dispose()
+
+
+def test_a_migrated_store_reads_as_current_on_both_backends(store_url: str) -> None:
+    engine = connect.make_engine(store_url)
+    with engine.connect() as conn:
+        assert heads.stamped(conn) == heads.head(schema.migrations_dir() / "versions")
+    assert schema.is_current(engine)
+    engine.dispose()
