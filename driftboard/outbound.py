@@ -6,18 +6,23 @@ answer a byte at a time, or sends no HTTP at all but keeps the line open, holds 
 forever. Here a timer shuts the socket down when the deadline passes, which wakes a blocked
 read at once. Every failure, whatever layer raised it (a malformed URL, a non-HTTP answer, a
 refused connection, the deadline), is one `OutboundError` whose message never repeats the
-URL: webhook URLs are secrets.
+URL: webhook URLs are secrets. Callers that retry use one policy, `retried`.
 """
 
 import contextlib
 import http.client
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
+
 DEFAULT_DEADLINE = 10.0
+ATTEMPTS = 3  # with 0.5 s and 1 s between them: a brief hiccup passes, a dead service costs ~2 s
+T = TypeVar("T")
 
 
 class OutboundError(OSError):
@@ -31,6 +36,27 @@ class OutboundError(OSError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def retryable(exc: BaseException) -> bool:
+    """Network trouble may pass; a malformed URL or a refused request would fail again."""
+    return isinstance(exc, OSError) and getattr(exc, "retryable", True)
+
+
+def retried(send: Callable[..., T]) -> Callable[..., T]:
+    """The one retry policy of outbound calls (Pushgateway, retrain hook, SLA webhook)."""
+    policy = retry(
+        retry=retry_if_exception(retryable),
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_exponential(multiplier=0.5, max=4),
+        reraise=True,
+    )
+    return policy(send)
+
+
+def tries(exc: BaseException) -> str:
+    """How a failure's message says that it was retried (empty where it was not)."""
+    return f" after {ATTEMPTS} attempts" if retryable(exc) else ""
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     drift_workers: int = Field(
         default=0, ge=0, description="At most this many threads score columns; 0: one per core."
     )
+    cache_max_bytes: int = Field(
+        default=20 * 2**30,
+        ge=0,
+        description="The reference-profile cache keeps at most this many bytes, least recently "
+        "used profiles going first (none used in the last hour); 0: no bound.",
+    )
     max_window_bytes: int | None = Field(
         default=None,
         ge=0,

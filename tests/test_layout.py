@@ -2,6 +2,7 @@
 ever point back along it (README's Layout table lists the same order)."""
 
 import ast
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -119,3 +120,37 @@ def test_the_data_stage_never_reaches_the_store() -> None:
     known = modules()
     reached = imports(known["driftboard.data.sources"], known)
     assert not {t for t in reached if t.startswith("driftboard.store")}
+
+
+RUNS_HOME = "driftboard.store.runs"
+RUNS_SQL = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)\s+runs\b", re.IGNORECASE)
+
+
+def _queries_runs(path: Path) -> bool:
+    """Whether the module imports the `Run` table or writes SQL on `runs` itself."""
+    source = path.read_text(encoding="utf-8")
+    imported = {
+        a.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module == "driftboard.store.models"
+        for a in node.names
+    }
+    return "Run" in imported or bool(RUNS_SQL.search(source))
+
+
+def test_every_query_on_runs_lives_in_the_runs_package() -> None:
+    # The dashboards' SQL is Grafana's (through the read-only role), not the package's; the
+    # table's definition (models) and its migrations define it rather than query it.
+    outside = [
+        module
+        for module, path in modules().items()
+        if not module.startswith((RUNS_HOME, "driftboard.dashboards", "driftboard.store.models"))
+        and _queries_runs(path)
+    ]
+    assert outside == []
+
+
+def test_the_runs_package_does_query_runs() -> None:
+    """The rule above checks something: the package it allows does import the table."""
+    home = [m for m, p in modules().items() if m.startswith(RUNS_HOME) and _queries_runs(p)]
+    assert len(home) >= 5

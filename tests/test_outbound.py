@@ -59,3 +59,29 @@ def test_only_what_may_pass_is_retryable() -> None:
     with pytest.raises(outbound.OutboundError) as refused:
         outbound.call(f"http://127.0.0.1:{free_port()}/")
     assert (malformed.value.retryable, refused.value.retryable) == (False, True)
+
+
+def test_the_retry_policy_tries_three_times_what_may_pass() -> None:
+    calls: list[str] = []
+
+    @outbound.retried
+    def flaky(url: str) -> None:
+        calls.append(url)
+        outbound.call(url)
+
+    with pytest.raises(outbound.OutboundError) as refused:
+        flaky(f"http://127.0.0.1:{free_port()}/")
+    assert (len(calls), outbound.tries(refused.value)) == (outbound.ATTEMPTS, " after 3 attempts")
+
+
+def test_the_retry_policy_gives_up_at_once_on_a_refused_request() -> None:
+    calls: list[str] = []
+
+    @outbound.retried
+    def refused(url: str) -> None:
+        calls.append(url)
+        outbound.call(url + "/x")
+
+    with answering(b"no\n", status=404) as url, pytest.raises(outbound.OutboundError) as caught:
+        refused(url)
+    assert (len(calls), outbound.tries(caught.value)) == (1, "")

@@ -37,7 +37,8 @@ def replay(
     the model's stored runs: every firing with its labels, start and end, then the Slack messages
     and pages per ISO week. Tune levels here before they go live (docs/alert-replay.md)."""
     from driftboard.prometheus.replay import replay as run_replay
-    from driftboard.store import connect, stored
+    from driftboard.store import connect
+    from driftboard.store.runs import stored
 
     (loaded,) = specs_or_exit([spec])
     first, last = parse_at(start, "--start"), parse_at(end, "--end")

@@ -9,7 +9,16 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from driftboard.cli.options import PERIOD_HELP, TIME_HELP, app, examples, fail, load_settings, parse_at
+from driftboard.cli.options import (
+    EndOption,
+    ModelArgument,
+    PeriodOption,
+    app,
+    examples,
+    fail,
+    load_settings,
+    parse_at,
+)
 from driftboard.colours import NO_DATA_HEX, Step, legend, ratio_scale, step_of
 from driftboard.errors import StoreError
 
@@ -29,11 +38,9 @@ RUN_MARKS = {"succeeded": ("·", "#8E8E8E"), "failed": ("✕", "#F2495C"), "skip
     )
 )
 def history(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Model name, as in its spec.")],
-    period: Annotated[str, typer.Option(metavar="PERIOD", help=f"{PERIOD_HELP.capitalize()}.")] = "30d",
-    end: Annotated[
-        str | None, typer.Option(metavar="TIME", help=f"End of the period ({TIME_HELP}). Default: now.")
-    ] = None,
+    model: ModelArgument,
+    period: PeriodOption = "30d",
+    end: EndOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the grid as one JSON object.")] = False,
 ) -> None:
     """Features × runs of one model over a period, worst feature first, each cell its drift ratio in
@@ -59,7 +66,8 @@ def period_bounds(period: str, end: str | None) -> tuple[datetime, datetime]:
 def load_grid(model: str, period: str, end: str | None) -> "Grid":
     """The model's grid over the period; exit 2 naming the known models when it has no runs at all."""
     from driftboard.reports import driftgrid
-    from driftboard.store import connect, timeline
+    from driftboard.store import connect
+    from driftboard.store.runs import timeline
 
     start, last = period_bounds(period, end)
     try:

@@ -5,7 +5,7 @@ import tempfile
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.core
@@ -48,6 +48,13 @@ Every setting: README.md, Configuration.
 """
 TIME_HELP = "ISO 8601, e.g. 2026-01-02T18:00:00Z; no offset means UTC"
 PERIOD_HELP = "how far back from the end, e.g. 7d, 30d, 12h, 4w"
+
+# Arguments shared by the commands that show one model over a period (history, report drift).
+ModelArgument = Annotated[str, typer.Argument(metavar="MODEL", help="Model name, as in its spec.")]
+PeriodOption = Annotated[str, typer.Option(metavar="PERIOD", help=f"{PERIOD_HELP.capitalize()}.")]
+EndOption = Annotated[
+    str | None, typer.Option(metavar="TIME", help=f"End of the period ({TIME_HELP}). Default: now.")
+]
 
 
 def examples(*commands: str, exits: str = "Exit codes: driftboard --help.") -> str:

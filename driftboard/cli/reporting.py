@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from driftboard.cli.options import PERIOD_HELP, TIME_HELP, app, err, examples, fail, load_settings, parse_at
+from driftboard.cli.options import (
+    EndOption,
+    ModelArgument,
+    PeriodOption,
+    app,
+    err,
+    examples,
+    fail,
+    load_settings,
+    parse_at,
+)
 from driftboard.errors import StoreError
 
 if TYPE_CHECKING:  # the commands import their modules lazily, to start fast
@@ -69,11 +79,9 @@ def sla_report(request: "Request") -> str:
     ),
 )
 def report_drift(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Model name, as in its spec.")],
-    period: Annotated[str, typer.Option(metavar="PERIOD", help=f"{PERIOD_HELP.capitalize()}.")] = "30d",
-    end: Annotated[
-        str | None, typer.Option(metavar="TIME", help=f"End of the period ({TIME_HELP}). Default: now.")
-    ] = None,
+    model: ModelArgument,
+    period: PeriodOption = "30d",
+    end: EndOption = None,
     out: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Write the page here. Default: standard output.")
     ] = None,

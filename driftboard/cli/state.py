@@ -34,7 +34,8 @@ def status(
     """Every model's newest window and status, its drifted features and data-quality flags, and its
     firing alerts when DRIFTBOARD_PROMETHEUS_URL is set."""
     from driftboard.reports.verdict import judge
-    from driftboard.store import connect, modelstate
+    from driftboard.store import connect
+    from driftboard.store.runs import modelstate
 
     try:
         engine = connect.open_store(load_settings())

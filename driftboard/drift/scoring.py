@@ -6,6 +6,7 @@ keep it. `evidently`: the report itself, run on every window (slow; the referenc
 `spark`: driftboard.drift.spark, the same scores computed in Apache Spark.
 """
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,13 +15,14 @@ from typing import Any
 from driftboard.data.quality import Column
 from driftboard.drift import calibrate, fast
 from driftboard.drift.evidently_report import SampledReport, score_with_report
-from driftboard.drift.fast import cache, prepare
+from driftboard.drift.fast import cache, evict, prepare
 from driftboard.drift.fast.profile import Profile
 from driftboard.drift.scores import DriftResult, ProfileUse, Score
 from driftboard.jobs.spec import Drift
 from driftboard.settings import DriftEngine, Settings
 
 __all__ = ["DriftOptions", "DriftResult", "ProfileUse", "Score", "score"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class DriftOptions:
     report_max_columns: int = 0  # 0: the report shows every column
     spark_master: str = "local[*]"  # the spark engine's master URL or sc:// address
     spark_cache_dir: str | None = None  # None: <cache_dir>/spark
+    cache_max_bytes: int = 0  # 0: the profile cache has no bound
 
     def spark_tables_dir(self) -> str | None:
         """Where the spark engine keeps reference tables; None: nowhere (no cache_dir either)."""
@@ -49,6 +52,7 @@ class DriftOptions:
             settings.report_max_columns,
             settings.spark_master,
             settings.spark_cache_dir,
+            settings.cache_max_bytes,
         )
 
 
@@ -95,7 +99,12 @@ def _engine_scores(
         from driftboard.drift.spark import frames  # PySpark is an extra, imported only when chosen
 
         return frames.score_columns(columns, fixed, options.spark_master)
-    return fast.score_columns(columns, fixed, key, options.cache_dir, options.workers, reference)
+    result = fast.score_columns(columns, fixed, key, options.cache_dir, options.workers, reference)
+    if options.cache_dir is not None:
+        removed = evict.trim(options.cache_dir, options.cache_max_bytes)
+        if removed:
+            log.info("profile cache over %d bytes: removed %s", options.cache_max_bytes, ", ".join(removed))
+    return result
 
 
 def _calibrated(

@@ -1,57 +1,37 @@
 """The job spec: one YAML file per monitored model, parsed into typed, validated objects.
 
-Every field is documented in jobs/README.md; keep the two in step.
+Every field is documented in jobs/README.md; keep the two in step. The data sources and
+columns live in jobs/dataspec.py, the drift settings in jobs/driftspec.py, the building
+blocks in jobs/fields.py; their names are re-exported here, where callers import them.
 """
 
-import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
     Field,
-    Tag,
     field_validator,
     model_validator,
 )
 
-from driftboard.jobs import stattests
-from driftboard.jobs.durations import duration_of
-from driftboard.jobs.relative import parse_offset, previous_windows, shifted
-from driftboard.jobs.window import Window
+from driftboard.jobs.dataspec import Columns, DataSource, Reference, RelativeReference, SqlSource
+from driftboard.jobs.driftspec import Calibration, Drift, TestChoice, check_choice
+from driftboard.jobs.fields import MODEL_NAME, Duration, Strict, Timezone
 
-MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
-Duration = Annotated[timedelta, BeforeValidator(duration_of)]
-# What the store's columns hold (driftboard/store/models.py): a longer name would pass
-# validation and then fail every run on PostgreSQL ("value too long for type varchar(255)").
-COLUMN_NAME_MAX = 255
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_timezone(name: object) -> str:
-    hint = "use an IANA name such as 'UTC' or 'Europe/Paris'"
-    if name is None or name == "":
-        raise ValueError(f"the timezone is blank ({hint})")
-    if not isinstance(name, str):  # a number in YAML: not a zone either
-        raise ValueError(f"{name!r} is not a timezone ({hint})")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown timezone {name!r} (use an IANA name such as 'UTC' or 'Europe/Paris')"
-        ) from None
-    return name
-
-
-Timezone = Annotated[str, BeforeValidator(_check_timezone)]
+__all__ = [
+    "Alerts",
+    "Calibration",
+    "Columns",
+    "DataSource",
+    "Drift",
+    "JobSpec",
+    "Labels",
+    "RelativeReference",
+    "Schedule",
+    "Sla",
+    "SqlSource",
+    "TestChoice",
+]
 
 
 class Schedule(Strict):
@@ -73,248 +53,6 @@ class Schedule(Strict):
             if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:  # e.g. 30 February
                 raise ValueError(f"cron expression {self.cron!r} never fires")
         return self
-
-
-class SqlSource(Strict):
-    url_env: str | None = Field(None, description="Environment variable holding the SQLAlchemy URL.")
-    url: str | None = Field(None, description="Literal URL; never put a password here.")
-    query: str
-    # A runaway query must not hold a worker (and its window lock) for hours: on PostgreSQL
-    # the server cancels it, and the run fails with a reason naming this setting.
-    statement_timeout: Duration = Field(timedelta(minutes=5), description="Longest one query may run.")
-
-    @model_validator(mode="after")
-    def _one_url(self) -> "SqlSource":
-        if (self.url is None) == (self.url_env is None):
-            raise ValueError("set exactly one of 'url_env' or 'url'")
-        return self
-
-
-class DataSource(Strict):
-    path: str | None = Field(
-        None,
-        description="CSV or Parquet file, glob or folder (hive partitions), local or s3://, gs://, az://.",
-    )
-    sql: SqlSource | None = None
-    spark_sql: str | None = Field(
-        None,
-        description="Spark SQL over the Spark catalog's tables (DRIFTBOARD_DRIFT_ENGINE=spark only); "
-        "the current window's bounds bind :window_start and :window_end.",
-    )
-    # A file reference is re-read when a file changes; a query cannot tell, so it is re-read
-    # once per period (jobs/README.md, Reference cache).
-    refresh: Duration | None = Field(
-        None, description="reference.sql or reference.spark_sql only: re-read period (default 1d)."
-    )
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> "DataSource":
-        if [self.path, self.sql, self.spark_sql].count(None) != 2:
-            raise ValueError("set exactly one of 'path', 'sql' or 'spark_sql'")
-        if (
-            self.path is not None
-            and "://" in self.path
-            and "@" in self.path.split("://", 1)[1].split("/", 1)[0]
-        ):
-            raise ValueError(
-                "credentials do not belong in the path: use the environment or the provider's chain"
-            )
-        if self.refresh is not None and self.path is not None:
-            raise ValueError("'refresh' applies to a SQL reference only (files are re-read when they change)")
-        return self
-
-
-class RelativeReference(Strict):
-    """A reference cut from `current` relative to each window (jobs/README.md, References)."""
-
-    previous: int | None = Field(None, ge=1, le=1000, description="The N windows before this one.")
-    offset: str | None = Field(None, description="The same window shifted back: '1w', '1y'.")
-
-    @field_validator("offset")
-    @classmethod
-    def _offset(cls, v: str | None) -> str | None:
-        if v is not None:
-            parse_offset(v)
-        return v
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> "RelativeReference":
-        if (self.previous is None) == (self.offset is None):
-            raise ValueError("set exactly one of 'previous' or 'offset'")
-        return self
-
-    def window_for(self, window: Window) -> Window:
-        if self.previous is not None:
-            return previous_windows(window, self.previous)
-        return shifted(window, parse_offset(self.offset))
-
-    def describe(self) -> str:
-        return f"previous: {self.previous}" if self.previous is not None else f"offset: {self.offset}"
-
-
-def _reference_kind(value: object) -> str:
-    """Tags are dropped from error locations by jobs/load.py, so errors name `reference.x`."""
-    if isinstance(value, RelativeReference):
-        return "reference-relative"
-    if isinstance(value, dict) and ("previous" in value or "offset" in value):
-        return "reference-relative"
-    return "reference-source"
-
-
-Reference = Annotated[
-    Annotated[DataSource, Tag("reference-source")] | Annotated[RelativeReference, Tag("reference-relative")],
-    Discriminator(_reference_kind),
-]
-
-
-def _column_name(name: str) -> str:
-    if not name:
-        raise ValueError("a column name cannot be empty")
-    if len(name) > COLUMN_NAME_MAX:
-        raise ValueError(
-            f"a column name of {len(name)} characters: the store keeps at most {COLUMN_NAME_MAX}"
-        )
-    return name
-
-
-ColumnName = Annotated[str, AfterValidator(_column_name)]
-
-
-class Prediction(Strict):
-    name: ColumnName
-    type: stattests.ColumnType = "numerical"
-
-
-class Columns(Strict):
-    numerical: list[ColumnName] = []
-    categorical: list[ColumnName] = []
-    prediction: Prediction | None = None
-    target: str | None = None
-    # Labels usually land after the run, so the target is scored only when asked to: where the
-    # current data holds it at run time, its drift (label shift) is a row of its own.
-    target_drift: stattests.ColumnType | None = Field(
-        None, description="Score the target's drift as this type."
-    )
-    ignored: list[str] = []
-
-    @model_validator(mode="after")
-    def _roles_disjoint(self) -> "Columns":
-        roles = {"numerical": self.numerical, "categorical": self.categorical, "ignored": self.ignored}
-        roles["prediction"] = [self.prediction.name] if self.prediction else []
-        roles["target"] = [self.target] if self.target else []
-        seen: dict[str, str] = {}
-        for role, names in roles.items():
-            for name in names:
-                if name in seen:
-                    raise ValueError(f"column {name!r} is listed as both {seen[name]} and {role}")
-                seen[name] = role
-        if not self.numerical and not self.categorical and not self.prediction:
-            raise ValueError("declare at least one numerical, categorical or prediction column")
-        if self.target_drift is not None and self.target is None:
-            raise ValueError("target_drift needs a target column")
-        return self
-
-    def scored(self) -> dict[str, stattests.ColumnType]:
-        """Columns whose drift is measured, with their type, in spec order."""
-        typed: dict[str, stattests.ColumnType] = dict.fromkeys(self.numerical, "numerical")
-        typed.update(dict.fromkeys(self.categorical, "categorical"))
-        if self.prediction:
-            typed[self.prediction.name] = self.prediction.type
-        if self.target and self.target_drift:
-            typed[self.target] = self.target_drift
-        return typed
-
-    def role(self, name: str) -> str:
-        """feature, prediction or target: how results and the heatmap name a scored column."""
-        if self.prediction and name == self.prediction.name:
-            return "prediction"
-        return "target" if name == self.target else "feature"
-
-
-def _known_stattest(name: str) -> str:
-    if name not in stattests.CATALOGUE:
-        raise ValueError(f"unknown stattest {name!r}; known: {', '.join(sorted(stattests.CATALOGUE))}")
-    return name
-
-
-StatTestId = Annotated[str, AfterValidator(_known_stattest)]
-
-
-# "calibrated": learned from the reference's own variability (driftboard/drift/calibrate.py).
-def _threshold(value: object) -> object:
-    """One message for both forms, instead of one per member of the union."""
-    if value is None or value == "calibrated":
-        return value
-    try:
-        number = (
-            float(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
-        )
-    except ValueError:
-        number = None
-    if number is None:
-        raise ValueError(f"{value!r} is not a threshold: a number above 0, or 'calibrated'")
-    if not number > 0:
-        raise ValueError("Input should be greater than 0")
-    return number
-
-
-Threshold = Annotated[float | Literal["calibrated"] | None, BeforeValidator(_threshold)]
-
-
-class TestChoice(Strict):
-    method: StatTestId | None = Field(None, description="Evidently stattest id; default: its choice.")
-    threshold: Threshold = None
-
-    def fixed(self) -> "TestChoice":
-        return TestChoice(method=self.method, threshold=_fixed(self.threshold))
-
-
-def _fixed(threshold: float | str | None) -> float | None:
-    return threshold if isinstance(threshold, float | int) else None
-
-
-class Calibration(Strict):
-    """How a calibrated threshold is learned: docs/calibrated-thresholds.md."""
-
-    quantile: float = Field(0.99, gt=0.5, lt=1)
-    method: Literal["bootstrap", "chunks"] = "bootstrap"
-    samples: int = Field(200, ge=10, le=10_000)
-
-
-class Drift(Strict):
-    method: StatTestId | None = None
-    threshold: Threshold = None
-    numerical: TestChoice = TestChoice()
-    categorical: TestChoice = TestChoice()
-    per_column: dict[str, TestChoice] = {}
-    drift_share: float = Field(0.5, gt=0, le=1)
-    min_reference_rows: int = Field(30, ge=1)
-    calibration: Calibration = Calibration()
-
-    def calibrated(self, column: str, column_type: stattests.ColumnType) -> bool:
-        return self.choice_for(column, column_type).threshold == "calibrated"
-
-    def fixed(self) -> "Drift":
-        """These settings with every calibrated threshold left to the test's default: what the
-        engines score with (and the profile cache's key) before calibration re-flags."""
-        return self.model_copy(
-            update={
-                "threshold": _fixed(self.threshold),
-                "numerical": self.numerical.fixed(),
-                "categorical": self.categorical.fixed(),
-                "per_column": {c: t.fixed() for c, t in self.per_column.items()},
-                "calibration": Calibration(),
-            }
-        )
-
-    def choice_for(self, column: str, column_type: stattests.ColumnType) -> TestChoice:
-        """Per column beats per type beats global, as in Evidently's DataDriftPreset."""
-        by_type = self.numerical if column_type == "numerical" else self.categorical
-        own = self.per_column.get(column, TestChoice())
-        return TestChoice(
-            method=own.method or by_type.method or self.method,
-            threshold=own.threshold or by_type.threshold or self.threshold,
-        )
 
 
 class Alerts(Strict):
@@ -423,7 +161,7 @@ class JobSpec(Strict):
         if unknown:
             raise ValueError(f"drift.per_column names undeclared columns: {', '.join(unknown)}")
         for column, column_type in scored.items():
-            _check_choice(column, column_type, self.drift.choice_for(column, column_type))
+            check_choice(column, column_type, self.drift.choice_for(column, column_type))
         if self.labels is not None:
             _check_labels(self.columns, self.labels)
         return self
@@ -434,13 +172,3 @@ def _check_labels(columns: Columns, labels: Labels) -> None:
         raise ValueError("labels need columns.target and columns.prediction")
     if labels.judged_metric in ("roc_auc", "pr_auc") and columns.prediction.type != "numerical":
         raise ValueError(f"{labels.judged_metric} needs a numerical prediction (a score)")
-
-
-def _check_choice(column: str, column_type: stattests.ColumnType, choice: "TestChoice") -> None:
-    if choice.method is None:
-        return
-    test = stattests.CATALOGUE[choice.method]
-    if column_type not in test.column_types:
-        raise ValueError(f"stattest {test.id!r} does not apply to {column_type} column {column!r}")
-    if test.pvalue and isinstance(choice.threshold, float) and choice.threshold >= 1:
-        raise ValueError(f"column {column!r}: p-value threshold {choice.threshold} must be below 1")

@@ -15,8 +15,9 @@ would otherwise wipe them. Only the newest window of each kind is pushed, as for
 
 from prometheus_client import CollectorRegistry, delete_from_gateway, push_to_gateway
 
+from driftboard import outbound
 from driftboard.prometheus.metrics import gauge
-from driftboard.prometheus.push import JOB, deliver, handler, retried
+from driftboard.prometheus.push import JOB, deliver, handler
 from driftboard.results import PerformanceSnapshot
 
 SIGNAL = "performance"
@@ -67,7 +68,7 @@ def _alerting(reg: CollectorRegistry, state: PerformanceSnapshot) -> None:
     gauge(reg, "driftboard_performance_alert_windows", doc).labels(model).set(state.alert_windows)
 
 
-@retried
+@outbound.retried
 def _send(url: str, state: PerformanceSnapshot) -> None:
     key = {"model": state.model, "signal": SIGNAL}
     push_to_gateway(url, JOB, registry(state), grouping_key=key, handler=handler)  # PUT: the whole group
@@ -78,7 +79,7 @@ def push(url: str, state: PerformanceSnapshot) -> None:
     deliver("push of performance to the Pushgateway", lambda: _send(url, state))
 
 
-@retried
+@outbound.retried
 def delete(url: str, model: str) -> None:
     """Decommission: the model's performance group goes too."""
     delete_from_gateway(url, JOB, grouping_key={"model": model, "signal": SIGNAL}, handler=handler)

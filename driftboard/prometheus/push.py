@@ -4,7 +4,6 @@ import logging
 from collections.abc import Callable
 
 from prometheus_client import delete_from_gateway, push_to_gateway, pushadd_to_gateway
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from driftboard import outbound
 from driftboard.prometheus.metrics import RunContext, run_registry, status_registry
@@ -19,20 +18,7 @@ class PushError(RuntimeError):
     """The Pushgateway did not take the metrics after every retry."""
 
 
-def _retryable(exc: BaseException) -> bool:
-    """Network trouble may pass; a malformed URL or a refused request would fail again."""
-    return isinstance(exc, OSError) and getattr(exc, "retryable", True)
-
-
-retried = retry(
-    retry=retry_if_exception(_retryable),
-    stop=stop_after_attempt(3),
-    wait=wait_exponential(multiplier=0.5, max=4),
-    reraise=True,
-)
-
-
-@retried
+@outbound.retried
 def _send(url: str, outcome: Evaluation, ctx: RunContext) -> None:
     key = {"model": outcome.model}
     if outcome.status == RunStatus.SUCCEEDED:
@@ -51,12 +37,11 @@ def push(url: str, outcome: Evaluation, ctx: RunContext) -> None:
 
 
 def deliver(subject: str, send: Callable[[], None]) -> None:
-    """Run a push (retried by `retried`); any failure becomes a PushError saying `subject`."""
+    """Run a push (retried by outbound.retried); any failure becomes a PushError saying `subject`."""
     try:
         send()
     except Exception as exc:  # any kind: see push's docstring, nothing may undo the commit
-        tries = " after 3 attempts" if _retryable(exc) else ""
-        raise PushError(f"{subject} failed{tries}: {_reason(exc)}") from None
+        raise PushError(f"{subject} failed{outbound.tries(exc)}: {_reason(exc)}") from None
 
 
 def handler(
@@ -76,7 +61,7 @@ def _reason(exc: BaseException) -> str:
     return text if isinstance(exc, OSError) else f"{type(exc).__name__}: {text}"
 
 
-@retried
+@outbound.retried
 def delete(url: str, model: str) -> None:
     """Decommission a model: its group goes, so no alert keeps firing on its last values."""
     delete_from_gateway(url, JOB, grouping_key={"model": model}, handler=handler)

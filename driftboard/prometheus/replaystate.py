@@ -16,7 +16,7 @@ from driftboard.jobs.schedule import period
 from driftboard.jobs.spec import JobSpec
 from driftboard.prometheus.metrics import RunContext, run_registry, status_registry
 from driftboard.results import Evaluation, RunStatus
-from driftboard.store.streaks import MIN_BASELINE_RUNS
+from driftboard.store.runs.streaks import MIN_BASELINE_RUNS
 
 Series = tuple[str, frozenset[tuple[str, str]]]  # metric name, labels
 HORIZON = 100  # runs looked back, as store.runs and store.streaks do

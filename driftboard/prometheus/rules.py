@@ -49,7 +49,7 @@ THRESHOLDS = tuple(alertconfig.LEVELS.values())
 # critical drift alert reaches Alertmanager before the warnings it inhibits.
 ALERTS = {
     "DriftboardModelDrift": Alert(
-        "# The run count comes from the store (driftboard/store/streaks.py), pushed with each\n"
+        "# The run count comes from the store (driftboard/store/runs/streaks.py), pushed with each\n"
         "# run: the Pushgateway holds one value per run, and a range over it would count\n"
         "# scrapes, not runs (and miss runs pushed between two scrapes).\n"
         "max by (model) (driftboard_model_drift_consecutive_runs)\n"

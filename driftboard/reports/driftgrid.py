@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from driftboard.store import timeline
-from driftboard.store.timeline import FeaturePoint, RunPoint
+from driftboard.store.runs import timeline
+from driftboard.store.runs.timeline import FeaturePoint, RunPoint
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from driftboard.colours import NO_DATA_HEX, legend, ratio_scale, step_of
 from driftboard.reports import driftshapes as shapes
 from driftboard.reports.driftgrid import Grid
 from driftboard.reports.flags import quality_flags
-from driftboard.store.timeline import FeaturePoint
+from driftboard.store.runs.timeline import FeaturePoint
 
 MAX_COLUMNS = 180  # more runs than this share columns (each the worst of its runs)
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from driftboard.store.timeline import FeaturePoint, RunPoint
+from driftboard.store.runs.timeline import FeaturePoint, RunPoint
 
 GEOMETRY = {"cell": 12, "gap": 1, "label": 190, "spark_w": 220, "spark_h": 36}
 SPARK_POINTS = 110  # at most this many points per sparkline: each the worst run of its slice

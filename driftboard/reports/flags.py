@@ -3,7 +3,7 @@ null share rising by `null_ratio_increase` over the reference's, unseen categori
 `unseen_categories_ratio` (alerting/config.yml), or a feature that could not be scored."""
 
 from driftboard import alertconfig
-from driftboard.store.timeline import FeaturePoint
+from driftboard.store.runs.timeline import FeaturePoint
 
 
 def quality_flags(point: FeaturePoint) -> list[str]:

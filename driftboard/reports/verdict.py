@@ -12,7 +12,7 @@ from typing import Any
 
 from driftboard import alertconfig
 from driftboard.reports.flags import quality_flags
-from driftboard.store.modelstate import ModelState
+from driftboard.store.runs.modelstate import ModelState
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
 from driftboard.run import retrain
 from driftboard.run.evaluate import evaluate_or_fail, failed, keep_report
 from driftboard.settings import Settings
-from driftboard.store import connect, registry, runs, streaks
+from driftboard.store import connect, registry, runs
+from driftboard.store.runs import streaks
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def context(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> RunCo
     return RunContext(
         interval_seconds=period(loaded.spec).total_seconds(),
         last_success=runs.last_success(engine, model),
-        consecutive_drift=runs.consecutive_drift(engine, model, end),
+        consecutive_drift=streaks.consecutive_drift(engine, model, end),
         alerts=loaded.spec.alerts,
         model_drift_runs=streaks.model_drift_runs(engine, model, end, *critical),
         expected_rows=streaks.expected_rows(engine, model, end, alertconfig.load().volume_baseline_runs),

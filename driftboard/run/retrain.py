@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from driftboard import alertconfig, outbound
 from driftboard.jobs.spec import JobSpec
 from driftboard.results import Evaluation, HookCall, KeptReport, RunStatus
 from driftboard.settings import Settings
-from driftboard.store import registry, streaks
+from driftboard.store import registry
+from driftboard.store.runs import streaks
 
 ATTEMPT_DEADLINE = 10.0  # seconds for one attempt's whole exchange; three attempts at most
 log = logging.getLogger(__name__)
@@ -63,16 +63,7 @@ def payload(
     }
 
 
-def _retryable(exc: BaseException) -> bool:
-    return isinstance(exc, outbound.OutboundError) and exc.retryable
-
-
-@retry(
-    retry=retry_if_exception(_retryable),
-    stop=stop_after_attempt(3),
-    wait=wait_exponential(multiplier=0.5, max=4),
-    reraise=True,
-)
+@outbound.retried
 def _post(url: str, token: str | None, body: dict[str, Any]) -> None:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     outbound.call(url, "POST", json.dumps(body).encode(), headers, deadline=ATTEMPT_DEADLINE)
@@ -105,9 +96,8 @@ def send(settings: Settings, body: dict[str, Any]) -> str | None:
     try:
         _post(*hook, body)
     except Exception as exc:  # any kind: what triggered it is committed, the reason goes beside it
-        tries = " after 3 attempts" if _retryable(exc) else ""
         why = str(exc) if isinstance(exc, outbound.OutboundError) else type(exc).__name__
-        return f"retrain hook failed{tries}: {why}"
+        return f"retrain hook failed{outbound.tries(exc)}: {why}"
     return None
 
 

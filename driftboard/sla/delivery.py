@@ -15,7 +15,6 @@ from pathlib import Path
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from tenacity import Retrying, stop_after_attempt, wait_exponential
 
 from driftboard import outbound
 from driftboard.errors import describe_db_error
@@ -72,15 +71,14 @@ def slack_text(markdown: str, html: Path) -> str:
 
 
 def post(url: str, text: str) -> None:
-    """Three attempts, 1 s and 2 s apart: a webhook's brief hiccup costs no week's post."""
+    """Retried (outbound.retried): a webhook's brief hiccup costs no week's post."""
     body = json.dumps({"text": text}).encode()
-    for attempt in Retrying(stop=stop_after_attempt(3), wait=wait_exponential(1, max=4), reraise=True):
-        with attempt:
-            _post_once(url, body)
-
-
-def _post_once(url: str, body: bytes) -> None:
     try:
-        outbound.call(url, "POST", body, {"Content-Type": "application/json"}, deadline=10)
+        _post_once(url, body)
     except outbound.OutboundError as exc:  # its reason never repeats the URL
-        raise PostError(f"Slack webhook unreachable: {exc}") from None
+        raise PostError(f"Slack webhook unreachable{outbound.tries(exc)}: {exc}") from None
+
+
+@outbound.retried
+def _post_once(url: str, body: bytes) -> None:
+    outbound.call(url, "POST", body, {"Content-Type": "application/json"}, deadline=10)

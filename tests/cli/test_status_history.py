@@ -15,7 +15,8 @@ from driftboard.prometheus import push
 from driftboard.prometheus.metrics import RunContext
 from driftboard.reports import driftgrid
 from driftboard.reports.verdict import judge
-from driftboard.store import connect, modelstate
+from driftboard.store import connect
+from driftboard.store.runs import modelstate
 from tests.support.cli_helpers import invoke, store_env
 from tests.support.databases import migrated
 from tests.support.drift_history import AGE, FAILED_REASON, INCOME, T0, H, alpha_run, seed, spec

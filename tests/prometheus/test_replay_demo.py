@@ -21,7 +21,8 @@ from driftboard.prometheus import push, replayrules, replaystate
 from driftboard.prometheus.replay import replay
 from driftboard.prometheus.replayrules import Firing
 from driftboard.results import Evaluation
-from driftboard.store import connect, stored
+from driftboard.store import connect
+from driftboard.store.runs import stored
 from tests.support.demo_run import END, run_demo
 from tests.support.promreplay import check, exposition
 from tests.support.realstack import Stack, http_json, wait_until

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from driftboard import alertconfig
-from driftboard.store import connect, registry, rows, schema
+from driftboard.store import connect, registry, schema
 from driftboard.store.models import MonitoredModel, Run
+from driftboard.store.runs import rows
 from tests.support.cli_helpers import invoke, store_env
 from tests.support.helpers import write_job
 from tests.support.repo import REPO

@@ -77,13 +77,13 @@ def _answer(conn: socket.socket, behave: Callable[[socket.socket], None]) -> Non
 
 
 @contextlib.contextmanager
-def answering(body: bytes) -> Iterator[str]:
-    """The base URL of a server that answers every request 200 with `body`."""
+def answering(body: bytes, status: int = 200) -> Iterator[str]:
+    """The base URL of a server that answers every request `status` with `body`."""
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from driftboard.drift.fast import evict
 from driftboard.drift.fast.profile import CatProfile, NumProfile, Profile
 from driftboard.jobs.spec import Drift
 
@@ -86,9 +87,11 @@ def read(path: Path) -> dict[str, Profile]:
     """Every column of a profile file, numerical arrays memory-mapped; {} if absent or unreadable."""
     try:
         footer, data = _read(path)
-        return {name: _entry(meta, data) for name, meta in footer["columns"].items()}
+        found = {name: _entry(meta, data) for name, meta in footer["columns"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    evict.mark_used(path)  # what the cache's bound keeps: the least recently used go first
+    return found
 
 
 def read_reference(path: Path) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from statistics import median
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from driftboard.store.models import FeatureResult, Run
 
@@ -52,3 +53,26 @@ def expected_rows(engine: Engine, model: str, before: datetime, runs: int) -> fl
     with engine.connect() as conn:
         rows = [n for n in conn.scalars(query) if n is not None]
     return float(median(rows)) if len(rows) >= MIN_BASELINE_RUNS else None
+
+
+def consecutive_drift(engine: Engine, model: str, upto: datetime, horizon: int = 100) -> dict[str, int]:
+    """Per feature, how many successful runs in a row (newest first, up to `upto`) it drifted."""
+    with Session(engine) as session:
+        run_ids = session.scalars(
+            select(Run.id)
+            .where(Run.model == model, Run.status == "succeeded", Run.window_end <= upto)
+            .order_by(Run.window_end.desc())
+            .limit(horizon)
+        ).all()
+        rows = session.execute(
+            select(FeatureResult.run_id, FeatureResult.feature, FeatureResult.drift_detected).where(
+                FeatureResult.run_id.in_(run_ids)
+            )
+        ).all()
+    drifted = {(r.run_id, r.feature) for r in rows if r.drift_detected}
+    streaks: dict[str, int] = {}
+    for feature in {r.feature for r in rows}:
+        streaks[feature] = next(
+            (i for i, run_id in enumerate(run_ids) if (run_id, feature) not in drifted), len(run_ids)
+        )
+    return streaks

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, true
 
 from driftboard.store.models import FeatureResult, MonitoredModel, Run
-from driftboard.store.timeline import FeaturePoint
+from driftboard.store.runs.timeline import FeaturePoint
 
 RUN_FIELDS = (
     "id", "model", "window_start", "window_end", "status", "error", "finished_at",

@@ -1,5 +1,5 @@
 """What a push compares its run with, from the stored runs: the critical-drift streak and
-the usual volume (driftboard.store.streaks), on both backends."""
+the usual volume (driftboard.store.runs.streaks), on both backends."""
 
 from datetime import timedelta
 
@@ -7,7 +7,8 @@ from sqlalchemy import Engine
 
 from driftboard.jobs.window import Window
 from driftboard.results import Evaluation, FeatureOutcome
-from driftboard.store import connect, runs, streaks
+from driftboard.store import connect, runs
+from driftboard.store.runs import streaks
 from tests.support.helpers import WINDOW_END
 
 H = timedelta(hours=1)
