@@ -6,6 +6,7 @@ stored as it is, the push and the kept report only add to the stored row.
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
@@ -15,14 +16,14 @@ from driftboard.errors import StoreError, describe_db_error
 from driftboard.jobs.load import LoadedSpec
 from driftboard.jobs.schedule import due, period, window_ending
 from driftboard.jobs.window import Window
-from driftboard.prometheus import push
-from driftboard.prometheus.metrics import RunContext
-from driftboard.results import Delivery, Evaluation, KeptReport, RunResult
-from driftboard.run import retrain
+from driftboard.results import Delivery, Evaluation, HookCall, KeptReport, RunResult
 from driftboard.run.evaluate import evaluate_or_fail, failed, keep_report
 from driftboard.settings import Settings
 from driftboard.store import connect, registry, runs
 from driftboard.store.runs import streaks
+
+if TYPE_CHECKING:  # the push (prometheus_client) and the hook (tenacity) are imported when used
+    from driftboard.prometheus.metrics import RunContext
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def store(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation, settings: 
         live = runs.is_newest(engine, evaluation.model, evaluation.window)
         delivery = publish(engine, loaded, evaluation, run_id, settings.pushgateway_url) if live else None
         report = _report(engine, evaluation, run_id, settings)
-        hook = retrain.call(engine, loaded.spec, evaluation, run_id, report, settings) if live else None
+        hook = _retrain(engine, loaded, evaluation, run_id, report, settings) if live else None
     except SQLAlchemyError as exc:
         raise StoreError(f"could not store the run: {connect.reason(exc, settings)}") from None
     return RunResult(evaluation, run_id, delivery, report, hook, live)
@@ -67,6 +68,8 @@ def publish(
     """Push after the commit; a failed push is recorded on the run, the results stay."""
     if not url:
         return None
+    from driftboard.prometheus import push
+
     ctx = context(engine, loaded, evaluation)
     try:
         push.push(url, evaluation, ctx)
@@ -78,8 +81,10 @@ def publish(
     return delivery
 
 
-def context(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> RunContext:
+def context(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> "RunContext":
     """What the push needs from the runs stored before this one, by the model's own levels."""
+    from driftboard.prometheus.metrics import RunContext
+
     model, end = evaluation.model, evaluation.window.end
     levels = registry.levels(loaded.spec)
     critical = (levels["drift_share_critical"], levels["severe_drift_ratio"])
@@ -91,6 +96,22 @@ def context(engine: Engine, loaded: LoadedSpec, evaluation: Evaluation) -> RunCo
         model_drift_runs=streaks.model_drift_runs(engine, model, end, *critical),
         expected_rows=streaks.expected_rows(engine, model, end, alertconfig.load().volume_baseline_runs),
     )
+
+
+def _retrain(
+    engine: Engine,
+    loaded: LoadedSpec,
+    evaluation: Evaluation,
+    run_id: int,
+    report: KeptReport | None,
+    settings: Settings,
+) -> HookCall | None:
+    """The retrain hook, for a model whose spec opted in (retrain.call's own first test)."""
+    if not loaded.spec.retrain:
+        return None
+    from driftboard.run import retrain
+
+    return retrain.call(engine, loaded.spec, evaluation, run_id, report, settings)
 
 
 def _report(engine: Engine, evaluation: Evaluation, run_id: int, settings: Settings) -> KeptReport | None:

@@ -1,20 +1,23 @@
-"""The store's schema, managed only through Alembic's migrations (migrations/)."""
+"""The store's schema, managed only through Alembic's migrations (migrations/).
+
+Alembic is imported only to migrate or to explain a schema that is not current: every
+command's check of a current schema reads the version row and the scripts' ids (store/heads.py).
+"""
 
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from driftboard.errors import StoreError, describe_db_error
+from driftboard.store import heads
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class SchemaNotCurrent(RuntimeError):
@@ -34,7 +37,9 @@ def migrations_dir() -> Path:
     raise FileNotFoundError("driftboard's migrations are missing from this installation")
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
@@ -49,30 +54,50 @@ def _run(engine: Engine, fn: Any, *args: Any) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     _run(engine, command.downgrade, revision)
 
 
 def check(engine: Engine) -> None:
     """Raise when the models and the migrations disagree (alembic's own `check`)."""
+    from alembic import command
+
     _run(engine, command.check)
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def is_current(engine: Engine) -> bool:
+    """The database is at the scripts' head, known without Alembic when that is certain."""
+    head = heads.head(migrations_dir() / "versions")
+    if head is not None:
+        with engine.connect() as conn:
+            if heads.stamped(conn) == head:
+                return True
+    return current_revision(engine) == head_revision(engine)
 
 
 def ensure_schema(engine: Engine) -> None:
     """The embedded SQLite store upgrades itself; a shared server must be upgraded on purpose."""
-    if current_revision(engine) == head_revision(engine):
+    if is_current(engine):
         return
     if engine.dialect.name == "sqlite":
         with _sqlite_migration_lock(engine):  # two first runs at once must not both create tables
@@ -99,6 +124,8 @@ def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
 
 def migrate(engine: Engine, direction: str, revision: str) -> str:
     """`driftboard db upgrade|downgrade`: where the schema stands afterwards."""
+    from alembic.util.exc import CommandError
+
     try:
         (upgrade if direction == "upgrade" else downgrade)(engine, revision)
         return f"database at revision {current_revision(engine) or 'base (empty)'}"
