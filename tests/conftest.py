@@ -33,7 +33,7 @@ pytest_plugins = [
 ]
 
 STACK_FIXTURES = {"alerting_stack"}
-SPARK_FIXTURES = {"spark"}  # the session's local Spark: a JVM started once
+SPARK_FIXTURES = {"spark", "spark_connect"}  # the session's local Spark: a JVM started once
 POSTGRES_FIXTURES = {"pg_url", "fresh_pg_url", "fresh_store", "seeded_pg_url", "sla_pg_url"}
 POSTGRES_PARAMS = {"store_url": "postgresql", "sla_engine": "postgresql"}  # fixture → param
 # A PostgreSQL database created (and migrated) for each test: ~1 s per test.

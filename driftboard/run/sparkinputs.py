@@ -43,7 +43,7 @@ def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> 
     where = sparkread.where(spec.current, loaded.base_dir)
     frame = sparkread.frame(spark, spec.current, where, window, label, spec.timestamp_timezone)
     frame = sparkread.cut(frame, spec.timestamp_column, spec.timestamp_timezone, window, label)
-    cur = tables.side_tables(frame, scored, "current")
+    cur = tables.side_tables(frame, scored, "current", counted=False)
     if cur.rows == 0:
         raise DataError("no rows in window")
     if ref.rows < spec.drift.min_reference_rows:

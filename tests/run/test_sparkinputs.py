@@ -2,6 +2,11 @@
 the window in the right zone, checks every column and scores it: the evaluation equals the
 fast engine's on the same data, feature by feature; the reference's tables are cached."""
 
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,7 @@ from tests.support.helpers import WINDOW_END, spec_dict, stamps
 from tests.support.spark_helpers import assert_same_evaluation, to_spark
 from tests.support.spark_plugin import MASTER
 
+ROUNDED = {"score": None, "drift_ratio": None}  # compared within 1e-9, the rest exactly
 COLUMNS = {"numerical": ["x", "k", "z", "const", "gone", "txt"], "categorical": ["c", "grade"]}
 
 
@@ -84,6 +90,33 @@ def test_spark_reads_the_files_and_equals_the_fast_engine(spark: object, tmp_pat
     assert {f.feature: f.status.value for f in got.features if f.status.value != "ok"} == {
         "z": "skipped", "gone": "skipped", "txt": "error",
     }  # fmt: skip
+
+
+def test_a_run_through_spark_connect_equals_the_fast_engine(spark_connect: str, tmp_path: Path) -> None:
+    """`driftboard run` pointed at a Connect server by the environment, in a process of its own:
+    PySpark builds Connect columns only where no classic session runs (this one has one)."""
+    path, env = job(tmp_path, "parquet"), os.environ | {
+        "DRIFTBOARD_DRIFT_ENGINE": "spark", "DRIFTBOARD_SPARK_MASTER": spark_connect,
+        "DRIFTBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        "DRIFTBOARD_CACHE_DIR": str(tmp_path / "cache"), "DRIFTBOARD_KEEP_REPORTS": "none",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "driftboard", "run", str(path), "--at", WINDOW_END.isoformat(), "--json"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout[done.stdout.index("{") :])["features"]
+    loaded = load_spec(path)
+    want = evaluate(loaded, window_ending(loaded.spec, WINDOW_END), "none", DriftOptions()).features
+    assert [g["feature"] for g in got] == [w.feature for w in want]
+    for g, w in zip(got, want, strict=True):
+        expected = json.loads(json.dumps(asdict(w), default=str))
+        assert {**g, **ROUNDED} == {**expected, **ROUNDED}
+        assert all(close(g[key], expected[key]) for key in ROUNDED), (g, expected)
+
+
+def close(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (
+        a is not None and b is not None and abs(a - b) <= 1e-9 * max(1.0, abs(b))
+    )
 
 
 def test_the_reference_tables_are_cached_per_fingerprint(

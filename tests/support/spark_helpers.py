@@ -27,7 +27,7 @@ def spark_result(
     bucket_values: int = ordered.BUCKET_VALUES,
 ) -> DriftResult:
     sides = [
-        tables.side_tables(to_spark(spark, f), types, label)
+        tables.side_tables(to_spark(spark, f), types, label, counted=label == "reference")
         for f, label in ((ref, "reference"), (cur, "current"))
     ]
     return sparkscore.score_tables(*sides, types, drift, bucket_values)

@@ -1,4 +1,4 @@
-"""What the counted tests read of the joined tables (k, v|s, r, c): each column's union
+"""What the counted tests read of both sides' rows (k, v|s, r, c): each column's union
 summary, histogram counts over given edges, and value counts, each in one Spark job."""
 
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as sf
 
 from driftboard.drift.fast.current import Counts
+from driftboard.drift.spark.tables import SideFacts
 
 
 @dataclass(frozen=True)
@@ -16,30 +17,38 @@ class Union:
 
     n: int
     m: int
-    values: int  # distinct values of both sides together
+    values: int | None  # distinct values of both sides together; None: more than five, not counted
     ref_values: int  # distinct reference values
     low: float
     high: float
 
 
-def joined(ref: DataFrame, cur: DataFrame, value: str) -> DataFrame:
-    """Both sides' counts on one table: (k, value, r, c), one row per distinct value."""
+def union(ref: SideFacts, cur: SideFacts, values: int | None) -> Union:
+    """From both sides' facts: no Spark job (`values` where it was counted, see `distinct`)."""
+    assert ref.distinct is not None, "the reference's numbers are counted"
+    lows, highs = [ref.low, cur.low], [ref.high, cur.high]
+    low, high = min(x for x in lows if x is not None), max(x for x in highs if x is not None)
+    return Union(ref.usable, cur.usable, values, ref.distinct, low, high)
+
+
+def both(ref: DataFrame, cur: DataFrame, value: str) -> DataFrame:
+    """Both sides' rows on one table (k, value, r, c) as they are: a value may repeat."""
     zero = sf.lit(0).cast("long")
     a = ref.select("k", value, sf.col("n").alias("r"), zero.alias("c"))
-    b = cur.select("k", value, zero.alias("r"), sf.col("n").alias("c"))
-    return a.unionByName(b).groupBy("k", value).agg(sf.sum("r").alias("r"), sf.sum("c").alias("c"))
+    return a.unionByName(cur.select("k", value, zero.alias("r"), sf.col("n").alias("c")))
 
 
-def unions(table: DataFrame) -> dict[int, Union]:
-    found = table.groupBy("k").agg(
-        sf.sum("r"),
-        sf.sum("c"),
-        sf.count(sf.lit(1)),
-        sf.count(sf.when(sf.col("r") > 0, 1)),
-        sf.min("v"),
-        sf.max("v"),
-    )
-    return {row[0]: Union(*row[1:]) for row in found.collect()}
+def grouped(rows: DataFrame, value: str, keys: list[int]) -> DataFrame:
+    """One row per distinct value of the `keys` columns: (k, value, r, c)."""
+    picked = rows.where(sf.col("k").isin(keys))
+    return picked.groupBy("k", value).agg(sf.sum("r").alias("r"), sf.sum("c").alias("c"))
+
+
+def distinct(rows: DataFrame, keys: list[int]) -> dict[int, int]:
+    """The exact number of distinct values of both sides together, of the `keys` columns."""
+    if not keys:
+        return {}
+    return dict(grouped(rows, "v", keys).groupBy("k").count().collect())
 
 
 def histograms(table: DataFrame, edges: dict[int, np.ndarray]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -61,7 +70,7 @@ def value_counts(table: DataFrame, value: str, keys: list[int]) -> dict[int, Cou
     if not keys:
         return {}
     rows: dict[int, list[tuple[object, int, int]]] = {k: [] for k in keys}
-    for k, v, r, c in table.where(sf.col("k").isin(keys)).collect():
+    for k, v, r, c in grouped(table, value, keys).collect():
         rows[k].append((v, r, c))
     return {k: _counts(sorted(found, key=lambda x: x[0])) for k, found in rows.items()}  # type: ignore[arg-type, return-value]
 

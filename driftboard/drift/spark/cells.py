@@ -22,6 +22,8 @@ def as_number(df: DataFrame, name: str) -> Column:
 
 def not_a_number(df: DataFrame, name: str) -> Column:
     """The text of a value that is present but no number (null for every other value)."""
+    if isinstance(df.schema[name].dataType, st.NumericType | st.BooleanType):  # numbers or nulls only
+        return sf.lit(None).cast("string")
     raw = quoted(name)
     return sf.when(raw.isNotNull() & raw.try_cast("double").isNull(), raw.cast("string"))
 

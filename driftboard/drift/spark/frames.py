@@ -28,7 +28,7 @@ def score_columns(columns: list[Column], drift: Drift, master: str) -> DriftResu
     spark = session.get(master)
     types = {col.name: col.column_type for col in columns}
     ref = tables.side_tables(_side(spark, columns, "ref"), types, "reference")
-    cur = tables.side_tables(_side(spark, columns, "cur"), types, "current")
+    cur = tables.side_tables(_side(spark, columns, "cur"), types, "current", counted=False)
     try:
         return sparkscore.score_tables(ref, cur, types, drift)
     finally:

@@ -20,7 +20,7 @@ from driftboard.drift.spark.tables import SideFacts, SideTables, TextCounts, rel
 from driftboard.jobs.stattests import ColumnType
 
 log = logging.getLogger(__name__)
-FORMAT = "driftboard-spark-reference-1"
+FORMAT = "driftboard-spark-reference-2"  # 2: facts carry distinct counts
 LABEL = "reference data"
 
 

@@ -19,9 +19,12 @@ LOCAL_CONF = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.session.timeZone": "UTC",  # window bounds and timestamps are compared in UTC
-    "spark.sql.shuffle.partitions": "8",  # the per-column tables are small; 200 tasks cost more
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
+# The ordered pass's window holds one bucket (ordered.BUCKET_VALUES rows, give or take) at a time:
+# past Spark's default of 4096 rows it moves them into a sorter, several times slower.
+WINDOW_ROWS = ("spark.sql.windowExec.buffer.in.memory.threshold", "4096", str(2 * 250_000))
+SHUFFLE = "spark.sql.shuffle.partitions"
 _LOCK = threading.Lock()
 # PySpark 4 warns on every Arrow exchange that pandas 3 is "not yet fully supported": the engine
 # hands Spark Arrow tables and collects plain rows, never pandas frames (docs/spark.md).
@@ -35,15 +38,9 @@ def _builder(master: str) -> Any:
         raise DataError(
             "DRIFTBOARD_DRIFT_ENGINE=spark needs PySpark: pip install 'driftboard[spark]'"
         ) from None
-    builder = SparkSession.builder.appName("driftboard")
     if master.startswith("sc://"):  # Spark Connect: the server owns its configuration
-        try:
-            import grpc  # noqa: F401  (the Connect client's transport, in pyspark[connect])
-        except ImportError:
-            raise DataError(
-                f"{master}: Spark Connect needs its client: pip install 'pyspark[connect]'"
-            ) from None
-        return builder.remote(master)
+        return _connect(master)  # (the engine sets one runtime setting of its session: get)
+    builder = SparkSession.builder.appName("driftboard")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # else Spark binds the host's address
     builder = builder.master(master)
     for key, value in LOCAL_CONF.items():
@@ -51,10 +48,31 @@ def _builder(master: str) -> Any:
     return builder
 
 
+def _connect(master: str) -> Any:
+    """A Spark Connect client session. PySpark's functions build Connect columns only in a
+    process whose sessions are remote: one process cannot score both ways (tests use two)."""
+    try:
+        import grpc  # noqa: F401  (the Connect client's transport, in pyspark[connect])
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise DataError(f"{master}: Spark Connect needs its client: pip install 'pyspark[connect]'") from None
+    return SparkSession.builder.remote(master)
+
+
 def get(master: str) -> Any:
     """The process's session on `master` (e.g. `local[2]`, `spark://host:7077`, `sc://host`)."""
     with _LOCK:
         spark = _builder(master).getOrCreate()
+        key, default, rows = WINDOW_ROWS
+        if spark.conf.get(key) == default:  # left at Spark's default, on any session
+            spark.conf.set(key, rows)
         if not master.startswith("sc://"):
-            spark.sparkContext.setLogLevel("ERROR")  # Spark's INFO lines would drown the run's log
+            _tune_classic(spark, master)
         return spark
+
+
+def _tune_classic(spark: Any, master: str) -> None:
+    spark.sparkContext.setLogLevel("ERROR")  # Spark's INFO lines would drown the run's log
+    if master.startswith("local") and not spark.sparkContext.getConf().contains(SHUFFLE):
+        # Spark's 200 shuffle partitions are for clusters: on local cores each costs a task
+        spark.conf.set(SHUFFLE, str(2 * spark.sparkContext.defaultParallelism))

@@ -18,7 +18,7 @@ from driftboard.drift.fast.current import Counts
 from driftboard.drift.scores import DriftResult, Score
 from driftboard.drift.spark import binning, ordered
 from driftboard.drift.spark.kstest import ks_pvalue
-from driftboard.drift.spark.tables import SideTables
+from driftboard.drift.spark.tables import SideFacts, SideTables
 from driftboard.jobs import stattests
 from driftboard.jobs.spec import Drift
 from driftboard.jobs.stattests import ColumnType
@@ -26,6 +26,7 @@ from driftboard.jobs.stattests import ColumnType
 ORDERED = {"ks", "wasserstein"}
 SHARES = {"jensenshannon", "psi", "kl_div", "hellinger"}
 LEVELS_MAX = 100_000  # distinct values up to which a numerical column's counts are collected
+COUNTED = {"hellinger", "chisquare", "z"}  # tests that read a numerical column's distinct values
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,19 @@ class Gathered:
 
     unions: dict[int, binning.Union]
     levels: dict[int, Counts]
+    values: dict[int, int] = field(default_factory=dict)  # exact distinct counts, where counted
     walked: dict[int, ordered.Walked] = field(default_factory=dict)
     hists: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def plan(name: str, k: int, kind: ColumnType, drift: Drift, found: Gathered) -> Plan:
     u = found.unions.get(k) if kind == "numerical" else None
-    n, n_values = (u.n, min(u.values, 6)) if u else (found.levels[k].n, len(found.levels[k].keys))
+    n, n_values = (u.n, min(u.values or 6, 6)) if u else (found.levels[k].n, len(found.levels[k].keys))
     method, threshold = choice.explicit(drift, name, kind)
     chosen = choice.choose(method or choice.auto_test(kind, n, n_values), threshold)
     edges = None
     if u is not None and chosen.test.id == "hellinger":
-        edges = sturges_edges(u.low, u.high, u.values)
+        edges = sturges_edges(u.low, u.high, found.values[k])
     elif u is not None and chosen.test.id in SHARES and u.ref_values > HISTOGRAM_ABOVE:
         edges = sturges_edges(u.low, u.high, u.n + u.m)
     return Plan(name, k, kind, chosen, edges)
@@ -72,18 +74,26 @@ def score_tables(
     `only`: of these columns only (those that passed the run's checks)."""
     index = {name: i for i, name in enumerate(columns)}
     usable = [n for n in columns if _usable(ref, n) and _usable(cur, n) and (only is None or n in only)]
-    nums = binning.joined(ref.numbers, cur.numbers, "v").persist()
-    try:
-        texts = binning.joined(ref.texts, cur.texts, "s")
-        cats = [index[n] for n in usable if columns[n] == "categorical"]
-        found = Gathered(binning.unions(nums), binning.value_counts(texts, "s", cats))
-        plans = [plan(n, index[n], columns[n], drift, found) for n in usable]
-        _gather(nums, plans, found, bucket_values)
-    finally:
-        nums.unpersist()
+    nums = binning.both(ref.numbers, cur.numbers, "v")
+    texts = binning.both(ref.texts, cur.texts, "s")
+    cats = [index[n] for n in usable if columns[n] == "categorical"]
+    found = Gathered({}, binning.value_counts(texts, "s", cats))
+    counted = [n for n in usable if columns[n] == "numerical" and _counted(n, ref.facts[n], drift)]
+    found.values = binning.distinct(nums, [index[n] for n in counted])
+    for n in (n for n in usable if columns[n] == "numerical"):
+        found.unions[index[n]] = binning.union(ref.facts[n], cur.facts[n], found.values.get(index[n]))
+    plans = [plan(n, index[n], columns[n], drift, found) for n in usable]
+    _gather(nums, plans, found, bucket_values)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scipy's noise on empty expected counts; the scores stand
         return _scored(plans, found, {n: ref.facts[n].std for n in usable})
+
+
+def _counted(name: str, ref: SideFacts, drift: Drift) -> bool:
+    """Whether a numerical column's exact distinct count of both sides matters: with few
+    reference values (the test choice and value counts) or a test that reads it."""
+    method, _ = choice.explicit(drift, name, "numerical")
+    return (ref.distinct or 0) <= HISTOGRAM_ABOVE or method in COUNTED
 
 
 def _usable(side: SideTables, name: str) -> bool:
@@ -96,11 +106,11 @@ def _gather(nums: DataFrame, plans: list[Plan], found: Gathered, bucket_values: 
     walks = [p.k for p in plans if p.test.test.id in ORDERED and p.kind == "numerical"]
     if walks:
         sizes = {k: (found.unions[k].n, found.unions[k].m) for k in walks}
-        buckets = ordered.buckets_for(max(found.unions[k].values for k in walks), bucket_values)
-        found.walked = ordered.walk(nums.where(sf.col("k").isin(walks)), sizes, buckets)
+        most = max(found.unions[k].ref_values + found.unions[k].m for k in walks)  # rows, at most
+        found.walked = ordered.walk(nums.where(sf.col("k").isin(walks)), sizes, most, bucket_values)
     found.hists = binning.histograms(nums, {p.k: p.edges for p in plans if p.edges is not None})
     few = [p.k for p in plans if p.kind == "numerical" and p.edges is None and p.k not in found.walked]
-    few = [k for k in few if found.unions[k].values <= LEVELS_MAX]
+    few = [k for k in few if found.values.get(k, LEVELS_MAX + 1) <= LEVELS_MAX]
     found.levels.update(binning.value_counts(nums, "v", few))
 
 

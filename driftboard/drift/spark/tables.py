@@ -1,11 +1,13 @@
 """One side of a run in Spark reduced to its per-column tables: value counts and facts.
 
 Numbers become `(k, v, n)`: column index, finite value (−0.0 as 0.0), how many times; texts
-become `(k, s, n)`. Every column goes through one GROUP BY over the side's cells (column
-index, value), missing and non-finite values included, and the facts (sizes, missing,
-infinite, min, max, std, values that are no numbers) are read off those counts: a few narrow
-Spark jobs per side however many columns, where one wide aggregate per column would spend
-longer planning than counting. Cleaning is Evidently's: NaN, ±inf and nulls dropped.
+become `(k, s, n)`. Every column goes through the side's long form of cells (column index,
+value), missing and non-finite values included, and the facts (sizes, missing, infinite, min,
+max, values that are no numbers) are read off it in one narrow aggregate per side, however
+many columns. The reference is counted, one GROUP BY of (k, v), since its counts are cached
+and its std and distinct counts are needed; the current side's numbers stay one row per value
+(n = 1): the scoring groups them with the reference's where it must, so the window's cells
+are shuffled once per run, not twice. Cleaning is Evidently's: NaN, ±inf and nulls dropped.
 """
 
 import math
@@ -29,6 +31,7 @@ class SideFacts:
     std: float | None = None  # population std of the usable numbers (Evidently's normaliser)
     low: float | None = None
     high: float | None = None
+    distinct: int | None = None  # distinct usable numbers (counted sides: the reference)
     problem: str | None = None  # why the column cannot be scored on this side
 
 
@@ -42,7 +45,7 @@ class SideTables:
     categories: TextCounts = field(default_factory=dict)
 
 
-def _cells(df: DataFrame, columns: dict[str, int], numbers: bool) -> DataFrame | None:
+def _cells(df: DataFrame, columns: dict[str, int], numbers: bool, counted: bool = True) -> DataFrame | None:
     if not columns:
         return None
     if numbers:
@@ -53,10 +56,15 @@ def _cells(df: DataFrame, columns: dict[str, int], numbers: bool) -> DataFrame |
         cells = [sf.struct(sf.lit(k).alias("k"), as_text(df, n).alias("s")) for n, k in columns.items()]
         keys = ["k", "s"]
     long = df.select(sf.explode(sf.array(*cells)).alias("x")).select(*[f"x.{c}" for c in keys])
+    if not counted:
+        return long.withColumn("n", sf.lit(1).cast("long"))
     return long.groupBy(*keys).agg(sf.count(sf.lit(1)).alias("n"))
 
 
-def side_tables(df: DataFrame, columns: dict[str, ColumnType], label: str) -> SideTables:
+def side_tables(
+    df: DataFrame, columns: dict[str, ColumnType], label: str, counted: bool = True
+) -> SideTables:
+    """`counted`: numbers grouped into counts, with std and distinct counts (the reference)."""
     present, found = set(df.columns), dict[str, SideFacts]()
     nums: dict[str, int] = {}
     texts: dict[str, int] = {}
@@ -68,15 +76,15 @@ def side_tables(df: DataFrame, columns: dict[str, ColumnType], label: str) -> Si
             found[name] = SideFacts(0, 0, 0, problem=problem)
         else:
             (nums if kind == "numerical" else texts)[name] = k
-    numbers, categories = _numbers(df, nums, label, found), _texts(df, texts, found)
+    numbers, categories = _numbers(df, nums, label, found, counted), _texts(df, texts, found)
     rows = next((f.length for f in found.values() if f.problem is None or f.length), None)
     rows = df.count() if rows is None else rows
-    counted = [
+    text_cells = [
         (texts[name], s, n)
         for name, (values, ns) in categories.items()
         for s, n in zip(values, ns, strict=True)
     ]
-    text_table = df.sparkSession.createDataFrame(counted, "k int, s string, n long")
+    text_table = df.sparkSession.createDataFrame(text_cells, "k int, s string, n long")
     return SideTables(numbers, text_table, found, rows, _typed_if_empty(dtypes(df), found), categories)
 
 
@@ -85,11 +93,14 @@ def release(side: SideTables) -> None:
     side.numbers.unpersist()
 
 
-def _numbers(df: DataFrame, nums: dict[str, int], label: str, found: dict[str, SideFacts]) -> DataFrame:
-    grouped = _cells(df, nums, True)
+def _numbers(
+    df: DataFrame, nums: dict[str, int], label: str, found: dict[str, SideFacts], counted: bool
+) -> DataFrame:
+    grouped = _cells(df, nums, True, counted)
     if grouped is None:
         return df.sparkSession.createDataFrame([], "k int, v double, n long")
-    grouped = grouped.persist()  # read three times here, then by the scoring
+    if counted:
+        grouped = grouped.persist()  # read three times here, then by the scoring
     ok, v, n = finite(sf.col("v")), sf.col("v"), sf.col("n")
     missing = v.isNull() & sf.col("eg").isNull() | sf.isnan(v)
     facts = {row.k: row for row in grouped.groupBy("k").agg(
@@ -97,11 +108,12 @@ def _numbers(df: DataFrame, nums: dict[str, int], label: str, found: dict[str, S
         sf.sum(sf.when(ok, n)).alias("usable"), sf.sum(sf.when(ok, n * v)).alias("total"),
         sf.min(sf.when(ok, v)).alias("low"), sf.max(sf.when(ok, v)).alias("high"),
         sf.sum(sf.when(sf.col("eg").isNotNull(), n)).alias("bad"), sf.min("eg").alias("eg"),
+        sf.count(sf.when(ok, 1)).alias("distinct"),
     ).collect()}  # fmt: skip
     means = {k: r.total / r.usable for k, r in facts.items() if r.usable}
-    spread = _spread(grouped, means)
+    spread = _spread(grouped, means) if counted else {}  # only the reference's std is read
     for name, k in nums.items():
-        found[name] = _numeric_facts(facts[k], spread.get(k), name, label)
+        found[name] = _numeric_facts(facts[k], spread.get(k), name, label, counted)
     return grouped.where(ok).select("k", "v", "n")
 
 
@@ -115,14 +127,15 @@ def _spread(grouped: DataFrame, means: dict[int, float]) -> dict[int, float]:
     return {row.k: row.s for row in squares.collect()}
 
 
-def _numeric_facts(row: object, spread: float | None, name: str, label: str) -> SideFacts:
+def _numeric_facts(row: object, spread: float | None, name: str, label: str, counted: bool) -> SideFacts:
     length, usable = int(row.length), int(row.usable or 0)  # type: ignore[attr-defined]
     if row.bad:  # type: ignore[attr-defined]
         bad, example = row.bad, row.eg  # type: ignore[attr-defined]
         problem = f"{bad} of {length} {label} values of {name!r} are not numeric (e.g. {example!r})"
         return SideFacts(length, 0, 0, problem=problem)
     std = math.sqrt(spread / usable) if usable and spread is not None else None
-    return SideFacts(length, int(row.nulls or 0), usable, std, row.low, row.high)  # type: ignore[attr-defined]
+    distinct = int(row.distinct) if counted else None  # type: ignore[attr-defined]
+    return SideFacts(length, int(row.nulls or 0), usable, std, row.low, row.high, distinct)  # type: ignore[attr-defined]
 
 
 def _texts(df: DataFrame, texts: dict[str, int], found: dict[str, SideFacts]) -> TextCounts:
