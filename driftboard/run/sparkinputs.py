@@ -43,6 +43,8 @@ def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> 
     where = sparkread.where(spec.current, loaded.base_dir)
     frame = sparkread.frame(spark, spec.current, where, window, label, spec.timestamp_timezone)
     frame = sparkread.cut(frame, spec.timestamp_column, spec.timestamp_timezone, window, label)
+    if spec.current.spark_sql is not None:  # the engine reads the window several times: files
+        frame = frame.persist()  # re-read cheaply, but a lake query would run again each time
     cur = tables.side_tables(frame, scored, "current", counted=False)
     if cur.rows == 0:
         raise DataError("no rows in window")
@@ -58,5 +60,6 @@ def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> 
     finally:  # a long-running scheduler must not keep every window's counts in Spark's memory
         tables.release(ref)
         tables.release(cur)
+        frame.unpersist()
     changes = quality.schema_changes(spec, ref.dtypes, cur.dtypes)
     return Inputs(key, ref.rows, cur.rows, columns, changes, None, result)

@@ -181,3 +181,29 @@ def test_a_failing_query_fails_the_run_with_sparks_reason(spark: object, tmp_pat
     assert str(found.error).startswith("reference data: spark_sql failed: ")
     assert "no_such_table" in str(found.error)
     assert "\n" not in str(found.error)
+
+
+def test_a_spark_sql_window_is_queried_once(spark: Any, tmp_path: Path) -> None:
+    """The engine passes over the window several times; a lake query must not run each time.
+    A counting UDF in the query sees every row it reads exactly once per execution."""
+    from pyspark.sql import functions as sf  # imported here: collecting tests needs no Spark
+
+    path = job(tmp_path, "parquet")
+    cur = pd.read_parquet(tmp_path / "current.parquet")
+    to_spark(spark, cur).createOrReplaceTempView("events_once")
+    seen = spark.sparkContext.accumulator(0)
+
+    def tick(ts: Any) -> bool:
+        seen.add(1)
+        return True
+
+    # Nondeterministic: Spark neither prunes nor reorders it, so it runs once per row read.
+    spark.udf.register("tick", sf.udf(tick, "boolean", useArrow=False).asNondeterministic())
+    query = "SELECT * FROM events_once WHERE tick(ts) AND ts >= :window_start AND ts < :window_end"
+    spec = yaml.safe_load(path.read_text())
+    (tmp_path / "once.yaml").write_text(yaml.safe_dump({**spec, "current": {"spark_sql": query}}))
+    loaded = load_spec(tmp_path / "once.yaml")
+    window = window_ending(loaded.spec, WINDOW_END)
+    got = evaluate(loaded, window, "none", DriftOptions(engine="spark", spark_master=MASTER))
+    assert got.status == "succeeded", got.error
+    assert (seen.value, got.current_rows) == (len(cur), 400)  # each row read once, not once per pass
