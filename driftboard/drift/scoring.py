@@ -100,7 +100,7 @@ def _engine_scores(
 
         return frames.score_columns(columns, fixed, options.spark_master)
     result = fast.score_columns(columns, fixed, key, options.cache_dir, options.workers, reference)
-    if options.cache_dir is not None:
+    if options.cache_dir is not None and result.profile is not None and result.profile.built:
         removed = evict.trim(options.cache_dir, options.cache_max_bytes)
         if removed:
             log.info("profile cache over %d bytes: removed %s", options.cache_max_bytes, ", ".join(removed))

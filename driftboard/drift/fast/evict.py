@@ -56,13 +56,17 @@ def trim(directory: Path, limit: int, now: float | None = None) -> list[str]:
 
 
 def _entries(directory: Path) -> list[Entry]:
+    """Every profile's entry, from one listing of the directory (not one per profile)."""
+    named: dict[str, list[Path]] = {}
+    for path in directory.iterdir():
+        if path.suffix != ".tmp":
+            named.setdefault(path.name.split(".", 1)[0], []).append(path)
     found = []
-    for profile in directory.glob("*.profile"):
-        paths = tuple(p for p in directory.glob(f"{profile.stem}.*") if p.suffix != ".tmp")
+    for key, paths in named.items():
         with contextlib.suppress(FileNotFoundError):  # removed meanwhile
-            st = profile.stat()
+            st = (directory / f"{key}.profile").stat()
             used = max(st.st_atime, st.st_mtime)
-            found.append(Entry(profile.stem, paths, sum(_size(p) for p in paths), used))
+            found.append(Entry(key, tuple(paths), sum(_size(p) for p in paths), used))
     return found
 
 
