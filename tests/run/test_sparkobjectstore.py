@@ -18,7 +18,7 @@ from s3fs import S3FileSystem
 from driftboard.data.locate import locate
 from driftboard.drift.scoring import DriftOptions
 from driftboard.drift.spark import arrowplan
-from driftboard.drift.spark.arrowsource import ArrowReader, Part, Plan
+from driftboard.drift.spark.arrowsource import Plan
 from driftboard.errors import DataError
 from driftboard.jobs.load import load_spec
 from driftboard.jobs.schedule import window_ending
@@ -130,21 +130,31 @@ def test_spark_reads_s3_through_arrow_and_equals_the_fast_engine(
     assert window == ([(day, (6,)), (day, (7,))] if fmt == "parquet" else [(day, None)]), window
 
 
-def test_an_object_gone_after_planning_fails_naming_it(aws_env: dict[str, str]) -> None:
+def test_a_run_whose_object_goes_after_planning_fails_naming_it(
+    s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What an executor meets when an object is deleted, or its credentials refused, after
-    the driver listed it: a DataError that names the object."""
-    key = f"s3://{BUCKET}/gone/part.parquet"
-    plan = Plan("s3", key, pd.DataFrame({"x": [1.0]}).pipe(_arrow_schema), None, ())
-    with pytest.raises(DataError, match=re.escape(f"{key}: cannot read: ")):
-        list(ArrowReader(plan, arrowplan._spark_schema(plan.schema, [], key)).read(Part(key[5:], (0,), ())))
+    the driver listed it: the run fails with the reason the executor gave, naming the object."""
+    client = S3(s3_env["AWS_ENDPOINT_URL"]).client()
+    for path in _write(tmp_path, "parquet"):
+        client.upload_file(str(path), BUCKET, f"gone/{path.relative_to(tmp_path)}")
+    day = f"gone/events/dt={DAY:%Y-%m-%d}/part.parquet"
+    planner = arrowplan._parquet
+
+    def planned(*args: Any) -> Plan:
+        plan = planner(*args)
+        if plan.bounds is not None:  # the window's plan, made after the reference's
+            client.delete_object(Bucket=BUCKET, Key=day)
+        return plan
+
+    monkeypatch.setattr(arrowplan, "_parquet", planned)
+    remote = _job(tmp_path, f"s3://{BUCKET}/gone/reference.parquet", f"s3://{BUCKET}/gone/events/")
+    got = _evaluate(remote, DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "cache"))
+    assert got.status == "failed"
+    assert str(got.error).startswith(f"Spark: s3://{BUCKET}/{day}: cannot read: "), got.error
+    assert "\n" not in str(got.error)
 
 
 def test_a_missing_bucket_fails_naming_the_path(aws_env: dict[str, str], tmp_path: Path) -> None:
     with pytest.raises(DataError, match=re.escape("s3://no-such-bucket/events/: cannot list: ")):
         locate("s3://no-such-bucket/events/", tmp_path)
-
-
-def _arrow_schema(frame: pd.DataFrame) -> Any:
-    import pyarrow as pa
-
-    return pa.Schema.from_pandas(frame, preserve_index=False)

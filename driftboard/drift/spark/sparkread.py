@@ -24,6 +24,7 @@ from driftboard.jobs.spec import DataSource
 from driftboard.jobs.window import Window
 
 PARAMETER = re.compile(r":(window_start|window_end)\b")
+WORKER_ERROR = f"{DataError.__module__}.{DataError.__name__}: "  # as a worker's traceback ends
 OFFSET = r"(Z|z|[+-]\d{2}(:?\d{2})?)$"  # an ISO 8601 timestamp that says its UTC offset
 
 
@@ -77,8 +78,11 @@ def _sql(spark: SparkSession, query: str, window: Window | None, label: str) -> 
 
 
 def first_line(exc: BaseException) -> str:
+    """The reason in one line: ours, if a Python worker raised a DataError (its traceback
+    is in the message, after Spark's own first line), else Spark's first line."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
+    ours = [line.split(WORKER_ERROR, 1)[1] for line in lines if WORKER_ERROR in line]
+    return ours[-1] if ours else lines[0] if lines else type(exc).__name__
 
 
 def _uri(location: Location, file: DataFile) -> str:
