@@ -6,9 +6,9 @@ in the same run (benchmarks/e2e/baselines.py), every one a fresh process:
     PYTHONPATH=. .venv/bin/python benchmarks/e2e_bench.py [--rows 1000000] [--repeat 3]
         [--evidently-rows 1000000,100000] [--no-postgres] [--dir /tmp/driftboard-e2e]
 
-Per row count: driftboard cold (empty profile cache, once) and warm in turn with pyarrow
-reading the same window (--repeat rounds, medians of the per-round ratios); pyarrow reading
-the reference; from PostgreSQL (the same three days in a table, loaded through ADBC) the
+Per row count, in --repeat rounds (medians, and medians of the per-round ratios): driftboard
+cold (empty profile cache), pyarrow reading the reference, driftboard warm, pyarrow reading
+the same window; from PostgreSQL (the same three days in a table, loaded through ADBC) the
 same window through a `sql:` source in turn with `COPY (query) TO STDOUT` into Arrow;
 Evidently's DataDriftPreset report on the same files read with pandas, once. Wall and CPU
 seconds and peak resident memory are the kernel's accounting of each process (wait4).
@@ -51,18 +51,20 @@ def _baseline(what: str, folder: Path) -> list[str]:
 
 
 def parquet(folder: Path, spec: Path, repeat: int) -> dict[str, object]:
-    shutil.rmtree(folder / "cold-cache", ignore_errors=True)
-    cold = measure.run(_run(spec), _env(folder, "cold-cache"))
-    reference = measure.run(_baseline("pyarrow-reference", folder))
+    """Each round: a cold run (the cache emptied first), pyarrow reading the reference, then
+    warm runs on the profile the cold run wrote, in turn with pyarrow reading the window."""
     runs = measure.in_turn(
         {
+            "cold": (_run(spec), _env(folder, "cold-cache")),
+            "reference": (_baseline("pyarrow-reference", folder), None),
             "warm": (_run(spec), _env(folder, "cold-cache")),
             "pyarrow": (_baseline("pyarrow-window", folder), None),
         },
         repeat,
+        prepare={"cold": lambda: shutil.rmtree(folder / "cold-cache", ignore_errors=True)},
     )
     profile = sum(p.stat().st_size for p in (folder / "cold-cache").glob("*.profile"))
-    return {"cold": cold, "reference": reference, "profile_bytes": profile, **runs}
+    return {"profile_bytes": profile, **runs}
 
 
 def _helper(*args: str) -> None:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
@@ -45,12 +46,16 @@ def run(command: list[str], env: dict[str, str] | None = None, timeout: float = 
 
 
 def in_turn(
-    commands: dict[str, tuple[list[str], dict[str, str] | None]], repeat: int
+    commands: dict[str, tuple[list[str], dict[str, str] | None]],
+    repeat: int,
+    prepare: dict[str, Callable[[], None]] | None = None,
 ) -> dict[str, list[Run]]:
-    """Every command once per round, rounds in a row: ratios taken round by round share the load."""
+    """Every command once per round, rounds in a row: ratios taken round by round share the load.
+    `prepare[name]`, if given, runs (untimed) before each of that command's runs."""
     runs: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, (command, env) in commands.items():
+            (prepare or {}).get(name, lambda: None)()
             done = run(command, env)
             if done.code != 0:
                 raise RuntimeError(f"{name} failed ({done.code}): {done.output[-2000:]}")

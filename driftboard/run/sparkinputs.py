@@ -37,7 +37,12 @@ def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> 
         return sparkread.frame(spark, reference, location, None, refcache.LABEL)
 
     ref, ref_counts, _ = refcache.reference(
-        spark, options.spark_tables_dir(), refcache.key(key, scored), scored, read_reference
+        spark,
+        options.spark_tables_dir(),
+        refcache.key(key, scored),
+        scored,
+        read_reference,
+        options.cache_max_bytes,
     )
     label = "current data"
     where = sparkread.where(spec.current, loaded.base_dir)

@@ -6,7 +6,8 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict
+import time
+from dataclasses import asdict, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,16 @@ def test_the_reference_tables_are_cached_per_fingerprint(
     assert changed.reference_rows == first.reference_rows + 1
     assert kept in set((cache / "spark").iterdir())
     assert len(list((cache / "spark").iterdir())) == 2
+    second = set((cache / "spark").iterdir()) - {kept}
+    long_ago = time.time() - 2 * 86400
+    os.utime(kept, (long_ago, long_ago))  # the first key was last used two days ago
+    with (tmp_path / "reference.csv").open("a") as more:  # a third key, over a 1-byte bound
+        more.write("0.25,1.0,0.1,2.0,1,u,2.0,0.3\n")
+    evaluate(loaded, window, "none", replace(options, cache_max_bytes=1))
+    kept_now = set((cache / "spark").iterdir())
+    assert kept not in kept_now
+    assert second < kept_now  # used within the hour: kept whatever the bound
+    assert len(kept_now) == 2
 
 
 def test_naive_times_are_cut_in_the_specs_zone(spark: object, tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def _write_entry(out: BinaryIO, p: Profile) -> dict[str, Any]:
     for name in ("values", "integral"):
         array = np.ascontiguousarray(getattr(p, name), dtype=np.float64)
         offsets[name] = out.tell() // 8
-        out.write(array.tobytes())
+        out.write(array.data.cast("B"))  # the array's own buffer: `tobytes` would copy 8 bytes a value
     return _num_meta(p, offsets)
 
 

@@ -10,11 +10,15 @@ last hour is never removed, whatever the bound: another worker may be about to o
 it has open stays readable, as Linux keeps an unlinked file's pages for its mappings).
 An entry is every file named after one profile key: the profile, its calibration, and
 temporary files of a writer that crashed, which go once a day old.
+The spark engine's reference tables (drift/spark/refcache.py) are kept by the same rule, one
+folder per reference key (`trim_folders`).
 """
 
 import contextlib
 import os
+import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,19 +44,36 @@ def trim(directory: Path, limit: int, now: float | None = None) -> list[str]:
     no bound); the keys removed, oldest first."""
     now = time.time() if now is None else now
     _drop_stale_temporaries(directory, now)
-    if limit <= 0:
+    return _evict(_entries(directory), limit, now) if limit > 0 else []
+
+
+def trim_folders(directory: Path, limit: int, now: float | None = None) -> list[str]:
+    """The same bound on a cache of one folder per key (the spark engine's reference tables)."""
+    now = time.time() if now is None else now
+    if limit <= 0 or not directory.is_dir():
         return []
-    entries = sorted(_entries(directory), key=lambda e: e.used)
-    total, removed = sum(e.size for e in entries), []
-    for entry in entries:
+    return _evict(_folders(directory), limit, now)
+
+
+def _evict(entries: Iterable[Entry], limit: int, now: float) -> list[str]:
+    ordered = sorted(entries, key=lambda e: e.used)
+    total, removed = sum(e.size for e in ordered), []
+    for entry in ordered:
         if total <= limit or now - entry.used < IN_USE_SECONDS:
             break  # sorted by use: every later entry was used more recently
         for path in entry.paths:
-            with contextlib.suppress(FileNotFoundError):  # another process trimmed it first
-                path.unlink()
+            _remove(path)
         total -= entry.size
         removed.append(entry.key)
     return removed
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)  # another process trimmed it first
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _entries(directory: Path) -> list[Entry]:
@@ -82,3 +103,13 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def _folders(directory: Path) -> list[Entry]:
+    found = []
+    for folder in (f for f in directory.iterdir() if f.is_dir()):
+        with contextlib.suppress(FileNotFoundError):  # removed meanwhile
+            st = folder.stat()
+            size = sum(_size(Path(root) / name) for root, _, names in os.walk(folder) for name in names)
+            found.append(Entry(folder.name, (folder,), size, max(st.st_atime, st.st_mtime)))
+    return found

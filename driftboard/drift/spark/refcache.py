@@ -5,6 +5,9 @@ Layout under the cache folder (any path Spark writes: local, or s3a://… for a 
 `<key>/<writer>/numbers` and `texts` (Parquet) and `meta` (one JSON line: rows, dtypes,
 facts, categories), `meta` written last. Each writer has a folder of its own and readers take
 any folder whose `meta` exists, so two runs racing on one reference never see half a table.
+A local cache folder is kept within DRIFTBOARD_CACHE_MAX_BYTES as the profile cache is (least
+recently used keys go first, drift/fast/evict.py); on object storage the bucket's lifecycle
+rules do that job (docs/spark.md).
 """
 
 import hashlib
@@ -13,9 +16,11 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
+from driftboard.drift.fast import evict
 from driftboard.drift.spark.tables import SideFacts, SideTables, TextCounts, release, side_tables
 from driftboard.jobs.stattests import ColumnType
 
@@ -36,11 +41,14 @@ def reference(
     found_key: str,
     columns: dict[str, ColumnType],
     read: Callable[[], DataFrame],
+    limit: int = 0,
 ) -> tuple[SideTables, TextCounts, bool]:
-    """The reference's tables and category counts, and whether they came from the cache."""
+    """The reference's tables and category counts, and whether they came from the cache
+    (a local cache is trimmed to `limit` bytes after a write)."""
     base = f"{folder.rstrip('/')}/{found_key}" if folder else None
     kept = _load(spark, base) if base else None
     if kept is not None:
+        _used(base)
         return (*kept, True)
     tables = side_tables(read(), columns, "reference")
     counts = tables.categories
@@ -54,6 +62,7 @@ def reference(
     kept = _load(spark, base)
     if kept is None:
         return tables, counts, False
+    _trim(folder, limit)
     release(tables)  # the run reads the saved tables from here on
     return (*kept, False)
 
@@ -79,3 +88,23 @@ def _load(spark: SparkSession, base: str) -> tuple[SideTables, TextCounts] | Non
     numbers, found = spark.read.parquet(f"{folder}/numbers"), spark.read.parquet(f"{folder}/texts")
     counts = {name: (list(c[0]), list(c[1])) for name, c in meta["texts"].items()}
     return SideTables(numbers, found, facts, int(meta["rows"]), meta["dtypes"], counts), counts
+
+
+def _local(path: str | None) -> Path | None:
+    """The folder on this machine's disk, or None for object storage (s3a://…) and the like."""
+    if path is None or ("://" in path and not path.startswith("file://")):
+        return None
+    return Path(path.removeprefix("file://"))
+
+
+def _used(base: str | None) -> None:
+    local = _local(base)
+    if local is not None:
+        evict.mark_used(local)
+
+
+def _trim(folder: str | None, limit: int) -> None:
+    local = _local(folder)
+    removed = evict.trim_folders(local, limit) if local is not None else []
+    if removed:
+        log.info("spark reference cache over %d bytes: removed %s", limit, ", ".join(removed))

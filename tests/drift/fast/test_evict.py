@@ -69,3 +69,26 @@ def test_a_rolling_reference_does_not_grow_the_cache_for_ever(tmp_path: Path) ->
     kept = sorted(tmp_path.glob("*.profile"))
     assert len(kept) == 2  # "fixed" (just read) and "window-2" (just written); window-1 is gone
     assert all(time.time() - max(p.stat().st_atime, p.stat().st_mtime) < HOUR for p in kept)
+
+
+def _folder(directory: Path, key: str, size: int, used_ago: float, now: float) -> Path:
+    """A spark reference-table entry: <key>/<writer>/numbers/part-….parquet and its meta."""
+    parts = directory / key / "w1" / "numbers"
+    parts.mkdir(parents=True)
+    (parts / "part-0.parquet").write_bytes(b"x" * size)
+    (directory / key / "w1" / "meta").write_bytes(b"{}")
+    os.utime(directory / key, (now - used_ago, now - used_ago))
+    return directory / key
+
+
+def test_spark_reference_folders_are_trimmed_by_the_same_rule(tmp_path: Path) -> None:
+    now = time.time()
+    old = _folder(tmp_path, "old", 100, 30 * 24 * HOUR, now)
+    older = _folder(tmp_path, "older", 100, 40 * 24 * HOUR, now)
+    busy = _folder(tmp_path, "busy", 100, 0.5 * HOUR, now)
+    assert evict.trim_folders(tmp_path, limit=150, now=now) == ["older", "old"]
+    assert not old.exists()
+    assert not older.exists()
+    assert busy.exists()
+    assert evict.trim_folders(tmp_path, limit=1, now=now) == []  # used within the hour
+    assert evict.trim_folders(tmp_path / "missing", limit=1, now=now) == []
