@@ -11,14 +11,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
+from pyspark.sql.datasource import InputPartition
 from s3fs import S3FileSystem
 
 from driftboard.data.locate import locate
 from driftboard.drift.scoring import DriftOptions
 from driftboard.drift.spark import arrowplan
-from driftboard.drift.spark.arrowsource import Plan
+from driftboard.drift.spark.arrowsource import ArrowReader, Plan
 from driftboard.errors import DataError
 from driftboard.jobs.load import load_spec
 from driftboard.jobs.schedule import window_ending
@@ -83,7 +85,9 @@ def _day(day: pd.Timestamp, drift: float, rng: np.random.Generator) -> pd.DataFr
     })  # fmt: skip
 
 
-def _write(folder: Path, fmt: str) -> list[Path]:
+def _write(folder: Path, fmt: str, zone: str | None = None) -> list[Path]:
+    """A reference and three days under hive folders, the window's day drifted in x; with a
+    zone, its wall times without an offset."""
     rng = np.random.default_rng(3)
     _day(pd.Timestamp(DAY), 0.0, rng).drop(columns="ts").to_parquet(folder / "reference.parquet")
     written = [folder / "reference.parquet"]
@@ -92,13 +96,15 @@ def _write(folder: Path, fmt: str) -> list[Path]:
         (folder / "events" / f"dt={day:%Y-%m-%d}").mkdir(parents=True)
         path = folder / "events" / f"dt={day:%Y-%m-%d}" / f"part.{fmt}"
         frame = _day(day, 0.8 if shift == 0 else 0.0, rng)
+        if zone is not None:
+            frame["ts"] = frame["ts"].dt.tz_convert(zone).dt.tz_localize(None)
         frame.to_parquet(path, row_group_size=100) if fmt == "parquet" else frame.to_csv(path, index=False)
         written.append(path)
     return written
 
 
-def _job(folder: Path, reference: str, current: str) -> Path:
-    spec = spec_dict(reference={"path": reference}, current={"path": current})
+def _job(folder: Path, reference: str, current: str, zone: str | None = None) -> Path:
+    spec = spec_dict(reference={"path": reference}, current={"path": current}, timestamp_timezone=zone)
     (folder / "job.yaml").write_text(yaml.safe_dump(spec))
     return folder / "job.yaml"
 
@@ -108,26 +114,30 @@ def _evaluate(job: Path, options: DriftOptions) -> Evaluation:
     return evaluate(loaded, window_ending(loaded.spec, WINDOW_END), "none", options)
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+# Of the window's day (the other days' folders are never planned): with instants, the two row
+# groups of 15 that hold 11:00-12:00; with wall times, bounds a day wider, so all 15; CSV, the file.
+PLANNED = {"parquet": [(6,), (7,)], "naive": [(g,) for g in range(15)], "csv": [None]}
+
+
+@pytest.mark.parametrize(("fmt", "zone"), [("parquet", None), ("parquet", "Europe/Paris"), ("csv", None)])
 def test_spark_reads_s3_through_arrow_and_equals_the_fast_engine(
-    s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+    s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, zone: str | None
 ) -> None:
-    client = S3(s3_env["AWS_ENDPOINT_URL"]).client()
-    for path in _write(tmp_path, fmt):
-        client.upload_file(str(path), BUCKET, f"{fmt}/{path.relative_to(tmp_path)}")
+    client, at = S3(s3_env["AWS_ENDPOINT_URL"]).client(), f"s3://{BUCKET}/{tmp_path.name}"
+    for path in _write(tmp_path, fmt, zone):
+        client.upload_file(str(path), BUCKET, f"{tmp_path.name}/{path.relative_to(tmp_path)}")
     (tmp_path / "s3").mkdir()
-    remote = _job(tmp_path / "s3", f"s3://{BUCKET}/{fmt}/reference.parquet", f"s3://{BUCKET}/{fmt}/events/")
+    remote = _job(tmp_path / "s3", f"{at}/reference.parquet", f"{at}/events/", zone)
     plans = _recording(monkeypatch)
     options = DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "cache")
     got = _evaluate(remote, options)
-    want = _evaluate(_job(tmp_path, "reference.parquet", "events"), DriftOptions())
+    want = _evaluate(_job(tmp_path, "reference.parquet", "events", zone), DriftOptions())
     assert got.status == "succeeded", got.error
     assert_same_evaluation(got, want)
     assert (got.current_rows, {f.feature: f.drift_detected for f in got.features}["x"]) == (60, True)
     window = [(p.path, p.row_groups) for plan in plans for p in plan.parts if "/events/" in p.path]
-    day = f"{BUCKET}/{fmt}/events/dt={DAY:%Y-%m-%d}/part.{fmt}"
-    # Parquet: of the three days' 45 row groups, the two that hold 11:00-12:00; CSV: the day's file
-    assert window == ([(day, (6,)), (day, (7,))] if fmt == "parquet" else [(day, None)]), window
+    day = f"{BUCKET}/{tmp_path.name}/events/dt={DAY:%Y-%m-%d}/part.{fmt}"
+    assert window == [(day, groups) for groups in PLANNED["naive" if zone else fmt]], window
 
 
 def test_a_run_whose_object_goes_after_planning_fails_naming_it(
@@ -153,6 +163,13 @@ def test_a_run_whose_object_goes_after_planning_fails_naming_it(
     assert got.status == "failed"
     assert str(got.error).startswith(f"Spark: s3://{BUCKET}/{day}: cannot read: "), got.error
     assert "\n" not in str(got.error)
+
+
+def test_a_plan_without_parts_reads_nothing() -> None:
+    """No row group can hold the window: Spark reads through one stand-in partition of its own."""
+    plan = Plan("s3", f"s3://{BUCKET}/none/", pa.schema([("x", pa.float64())]), None, ())
+    reader = ArrowReader(plan, arrowplan._spark_schema(plan.schema, [], plan.display))
+    assert (reader.partitions(), list(reader.read(InputPartition(None)))) == ([], [])
 
 
 def test_a_missing_bucket_fails_naming_the_path(aws_env: dict[str, str], tmp_path: Path) -> None:
