@@ -2,7 +2,9 @@
 
 Paths are listed as for the other engines (data/locate: local, s3://, gs://, az://), hive
 folders outside the window are left out, and the window's filter is put on the timestamp
-column as Spark reads it, so Parquet row groups outside the window are skipped. Spark SQL
+column as Spark reads it, so Parquet row groups outside the window are skipped. Object
+storage goes to Spark's Hadoop filesystem for the scheme, or where it has none, to executors
+reading through pyarrow (arrowplan.py, with the same pruning planned up front). Spark SQL
 gets the window's bounds as bound parameters (:window_start, :window_end), never as text.
 """
 
