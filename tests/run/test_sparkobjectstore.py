@@ -172,6 +172,20 @@ def test_a_plan_without_parts_reads_nothing() -> None:
     assert (reader.partitions(), list(reader.read(InputPartition(None)))) == ([], [])
 
 
+def test_refused_credentials_fail_the_run_naming_the_path(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with moto_server(refusing=True) as refusing:
+        for name, value in refusing.env.items():
+            monkeypatch.setenv(name, value)
+        S3FileSystem.clear_instance_cache()
+        job = _job(tmp_path, f"s3://{BUCKET}/r/reference.parquet", f"s3://{BUCKET}/r/events/")
+        got = _evaluate(job, DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "c"))
+    S3FileSystem.clear_instance_cache()
+    assert got.status == "failed"
+    assert str(got.error).startswith(f"s3://{BUCKET}/r/reference.parquet: cannot list: "), got.error
+
+
 def test_a_missing_bucket_fails_naming_the_path(aws_env: dict[str, str], tmp_path: Path) -> None:
     with pytest.raises(DataError, match=re.escape("s3://no-such-bucket/events/: cannot list: ")):
         locate("s3://no-such-bucket/events/", tmp_path)
