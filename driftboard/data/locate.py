@@ -104,6 +104,13 @@ def _fixed_prefix(pattern: str) -> str:
     return str(Path(*fixed)) if fixed else "/"
 
 
+def remote_filesystem(found: str, pattern: str) -> pafs.FileSystem:
+    """Arrow's view of object storage for a scheme, credentials from the environment: what
+    Spark's executors open the listed files through (drift/spark/arrowsource.py)."""
+    protocol, package = REMOTE[found]
+    return _arrow_fs(_fsspec(protocol, package, pattern))
+
+
 def _remote(pattern: str, found: str) -> Location:
     protocol, package = REMOTE[found]
     fs = _fsspec(protocol, package, pattern)

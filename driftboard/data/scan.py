@@ -60,7 +60,7 @@ def _partitioning(location: Location, files: list[DataFile]) -> ds.Partitioning 
     return ds.partitioning(pa.schema([(k, pa.string()) for k in names]), flavor="hive")
 
 
-def _dataset(location: Location, files: list[DataFile]) -> ds.Dataset:
+def dataset_of(location: Location, files: list[DataFile]) -> ds.Dataset:
     try:
         return ds.dataset(
             [f.path for f in files],
@@ -76,10 +76,10 @@ def _dataset(location: Location, files: list[DataFile]) -> ds.Dataset:
 def _parquet(location: Location, files: list[DataFile], request: Request) -> Read:
     if not files:  # every folder lies outside the window
         return Read(pa.table({}), {})
-    dataset = _dataset(location, files)
+    dataset = dataset_of(location, files)
     schema = dataset.schema
     columns = [n for n in dict.fromkeys(schema.names) if request.wanted is None or n in request.wanted]
-    bounds = _bounds(schema, request, dataset)
+    bounds = window_bounds(schema, request, dataset)
     try:
         where = columnwise.expression(bounds) if bounds is not None else None
         check_size(request, parquet_bytes(dataset, columns, where), location.display)
@@ -99,7 +99,7 @@ def _exact(schema: pa.Schema, request: Request) -> bool:
     return pa.types.is_timestamp(kind) and kind.tz is not None
 
 
-def _bounds(schema: pa.Schema, request: Request, dataset: ds.Dataset) -> columnwise.Bounds | None:
+def window_bounds(schema: pa.Schema, request: Request, dataset: ds.Dataset) -> columnwise.Bounds | None:
     """The window as bounds Arrow pushes into row-group statistics; wider than the window
     for naive timestamps (cut exactly afterwards), none for timestamps stored as text."""
     if request.window is None or request.timestamp is None:

@@ -20,7 +20,7 @@ from driftboard.data.size import check_size, file_bytes
 from driftboard.errors import DataError
 
 
-def _parse(location: Location, file: DataFile, wanted: frozenset[str] | None, **options: Any) -> pd.DataFrame:
+def parse(location: Location, file: DataFile, wanted: frozenset[str] | None, **options: Any) -> pd.DataFrame:
     usecols = None if wanted is None else (lambda name: name in wanted)
     codec = next(c for suffix, c in CSV_CODECS.items() if file.name.endswith(suffix))
     try:
@@ -37,11 +37,11 @@ def _parse(location: Location, file: DataFile, wanted: frozenset[str] | None, **
 
 def read(location: Location, files: list[DataFile], request: Request) -> Read:
     check_size(request, (None, file_bytes([(f.path, f.size) for f in files])), location.display)
-    header = _parse(location, files[0], None, nrows=0)
+    header = parse(location, files[0], None, nrows=0)
     tables: list[pa.Table] = []
     dtypes: dict[str, list[str]] = {}
     for file in files:
-        frame = _parse(location, file, request.wanted)
+        frame = parse(location, file, request.wanted)
         for key, value in hive.keys(file.path.removeprefix(location.root.rstrip("/") + "/")).items():
             if key not in frame.columns and (request.wanted is None or key in request.wanted):
                 frame[key] = pd.Series([value] * len(frame), dtype=object)  # as the Parquet reader: text

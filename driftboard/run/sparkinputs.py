@@ -46,7 +46,9 @@ def _load(loaded: LoadedSpec, window: Window, options: scoring.DriftOptions) -> 
     )
     label = "current data"
     where = sparkread.where(spec.current, loaded.base_dir)
-    frame = sparkread.frame(spark, spec.current, where, window, label, spec.timestamp_timezone)
+    zone, column = spec.timestamp_timezone, spec.timestamp_column
+    wanted = frozenset([*scored, column])  # of CSV on object storage, the hive keys to keep
+    frame = sparkread.frame(spark, spec.current, where, window, label, zone, column, wanted)
     frame = sparkread.cut(frame, spec.timestamp_column, spec.timestamp_timezone, window, label)
     if spec.current.spark_sql is not None:  # the engine reads the window several times: files
         frame = frame.persist()  # re-read cheaply, but a lake query would run again each time

@@ -6,6 +6,7 @@ The UI is off and everything binds to loopback unless the user's Spark config sa
 
 import logging
 import os
+import sys
 import threading
 import warnings
 from typing import Any
@@ -43,6 +44,8 @@ def _builder(master: str) -> Any:
     builder = SparkSession.builder.appName("driftboard")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # else Spark binds the host's address
     builder = builder.master(master)
+    if master.startswith("local"):  # Python workers (UDFs, arrowsource.py) need this venv's packages
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     for key, value in LOCAL_CONF.items():
         builder = builder.config(key, value)
     return builder

@@ -2,7 +2,9 @@
 
 Paths are listed as for the other engines (data/locate: local, s3://, gs://, az://), hive
 folders outside the window are left out, and the window's filter is put on the timestamp
-column as Spark reads it, so Parquet row groups outside the window are skipped. Spark SQL
+column as Spark reads it, so Parquet row groups outside the window are skipped. Object
+storage goes to Spark's Hadoop filesystem for the scheme, or where it has none, to executors
+reading through pyarrow (arrowplan.py, with the same pruning planned up front). Spark SQL
 gets the window's bounds as bound parameters (:window_start, :window_end), never as text.
 """
 
@@ -17,11 +19,14 @@ from pyspark.sql import types as st
 
 from driftboard.data import hive, scan, sources
 from driftboard.data.locate import DataFile, Location, scheme
+from driftboard.data.request import Request
+from driftboard.drift.spark import arrowplan
 from driftboard.errors import DataError
 from driftboard.jobs.spec import DataSource
 from driftboard.jobs.window import Window
 
 PARAMETER = re.compile(r":(window_start|window_end)\b")
+WORKER_ERROR = f"{DataError.__module__}.{DataError.__name__}: "  # as a worker's traceback ends
 OFFSET = r"(Z|z|[+-]\d{2}(:?\d{2})?)$"  # an ISO 8601 timestamp that says its UTC offset
 
 
@@ -46,9 +51,13 @@ def frame(
     window: Window | None,
     label: str,
     zone: str | None = None,
+    timestamp: str | None = None,
+    wanted: frozenset[str] | None = None,
 ) -> DataFrame:
     """The source as Spark reads it; of a file source with a window, only the hive folders the
-    window overlaps (their names read in `zone`, the spec's timestamp_timezone, or UTC)."""
+    window overlaps (their names read in `zone`, the spec's timestamp_timezone, or UTC), and
+    on object storage read through pyarrow, the row groups `timestamp` can put in the window
+    (and of CSV there, as the fast engine reads it, the hive keys among the `wanted` columns)."""
     if source.spark_sql is not None:
         return _sql(spark, source.spark_sql, window, label)
     assert location is not None
@@ -56,7 +65,7 @@ def frame(
     if window is not None:
         keys = [scan.partition_keys(location, f) for f in files]
         files = [f for f, k in zip(files, keys, strict=True) if hive.overlaps(k, zone or "UTC", window)]
-    return _files(spark, location, files, label)
+    return _files(spark, location, files, Request(label, wanted, timestamp, zone, window))
 
 
 def _sql(spark: SparkSession, query: str, window: Window | None, label: str) -> DataFrame:
@@ -71,8 +80,11 @@ def _sql(spark: SparkSession, query: str, window: Window | None, label: str) -> 
 
 
 def first_line(exc: BaseException) -> str:
+    """The reason in one line: ours, if a Python worker raised a DataError (its traceback
+    is in the message, after Spark's own first line), else Spark's first line."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
+    ours = [line.split(WORKER_ERROR, 1)[1] for line in lines if WORKER_ERROR in line]
+    return ours[-1] if ours else lines[0] if lines else type(exc).__name__
 
 
 def _uri(location: Location, file: DataFile) -> str:
@@ -80,13 +92,15 @@ def _uri(location: Location, file: DataFile) -> str:
     return f"{found}://{file.path}" if found else file.path
 
 
-def _files(spark: SparkSession, location: Location, files: list[DataFile], label: str) -> DataFrame:
+def _files(spark: SparkSession, location: Location, files: list[DataFile], request: Request) -> DataFrame:
     parquet = [_uri(location, f) for f in files if f.name.endswith((".parquet", ".pq"))]
     text = [_uri(location, f) for f in files if f.name.endswith((".csv", ".csv.gz"))]
     if len(parquet) + len(text) < len(files) or (parquet and text):
         raise DataError(f"{location.display}: use one format per source: .csv, .csv.gz or .parquet")
     if not files:
-        raise DataError(f"{label}: no files in the window under {location.display}")
+        raise DataError(f"{request.label}: no files in the window under {location.display}")
+    if scheme(location.display) and not arrowplan.hadoop_reads(spark, (parquet + text)[0]):
+        return arrowplan.frame(spark, location, files, request)  # no Hadoop connector for it
     for path in parquet + text:  # Spark keeps file listings and sizes per session: a file may have changed
         spark.catalog.refreshByPath(path)
     reader = spark.read
