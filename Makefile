@@ -9,6 +9,9 @@ help: ## List the targets
 setup: ## Install Debian packages, start PostgreSQL, create .venv
 	scripts/setup.sh
 
+spark-jars: ## Hadoop's S3A connector jars for the Spark-through-Hadoop test (setup runs it)
+	scripts/spark-jars.sh
+
 fmt: ## Format and auto-fix every Python file (the scope of the pre-commit ruff hooks)
 	ruff check --fix .
 	ruff format .
@@ -37,4 +40,4 @@ audit: ## pip-audit the locked dependencies (needs an advisory database online; 
 bench: ## Benchmarks (see BENCHMARKS.md)
 	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/[a-z]*.py; do python $$b; done
 
-.PHONY: help setup fmt lint generate check-generated test test-fast lock audit bench
+.PHONY: help setup spark-jars fmt lint generate check-generated test test-fast lock audit bench

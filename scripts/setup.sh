@@ -30,3 +30,5 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # Under the pins of requirements.lock (scripts/lock.sh): what CI tests is what the image ships.
 .venv/bin/python -m pip install -q --constraint requirements.lock -e '.[dev,spark]'
+# Hadoop's S3A connector jars, for the test of Spark reading s3:// itself (Maven Central is out of reach).
+scripts/spark-jars.sh

@@ -5,15 +5,11 @@ are planned, and the evaluation equals the fast engine's on the same files on di
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
-import yaml
 from pyspark.sql.datasource import InputPartition
 from s3fs import S3FileSystem
 
@@ -22,17 +18,13 @@ from driftboard.drift.scoring import DriftOptions
 from driftboard.drift.spark import arrowplan
 from driftboard.drift.spark.arrowsource import ArrowReader, Plan
 from driftboard.errors import DataError
-from driftboard.jobs.load import load_spec
-from driftboard.jobs.schedule import window_ending
-from driftboard.results import Evaluation
-from driftboard.run.evaluate import evaluate
-from tests.support.helpers import WINDOW_END, spec_dict
+from tests.support import lake
 from tests.support.s3 import S3, moto_server
 from tests.support.spark_helpers import assert_same_evaluation
 from tests.support.spark_plugin import MASTER
 
 BUCKET = "lake"
-DAY = WINDOW_END.replace(hour=0)  # the window, [11:00, 12:00), lies in this day's folder
+DAY = lake.DAY
 
 
 @pytest.fixture(scope="module")
@@ -76,44 +68,6 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> list[Plan]:
     return plans
 
 
-def _day(day: pd.Timestamp, drift: float, rng: np.random.Generator) -> pd.DataFrame:
-    """A row a minute; instants, so row groups of 100 minutes have 11:00-12:00 in two of them."""
-    return pd.DataFrame({
-        "ts": pd.date_range(day, periods=24 * 60, freq="min", tz="UTC"),
-        "x": rng.normal(drift, 1, 24 * 60), "y": rng.normal(5, 2, 24 * 60),
-        "c": rng.choice(["a", "b", "c"], 24 * 60).astype(object),
-    })  # fmt: skip
-
-
-def _write(folder: Path, fmt: str, zone: str | None = None) -> list[Path]:
-    """A reference and three days under hive folders, the window's day drifted in x; with a
-    zone, its wall times without an offset."""
-    rng = np.random.default_rng(3)
-    _day(pd.Timestamp(DAY), 0.0, rng).drop(columns="ts").to_parquet(folder / "reference.parquet")
-    written = [folder / "reference.parquet"]
-    for shift in (-1, 0, 1):
-        day = pd.Timestamp(DAY + timedelta(days=shift))
-        (folder / "events" / f"dt={day:%Y-%m-%d}").mkdir(parents=True)
-        path = folder / "events" / f"dt={day:%Y-%m-%d}" / f"part.{fmt}"
-        frame = _day(day, 0.8 if shift == 0 else 0.0, rng)
-        if zone is not None:
-            frame["ts"] = frame["ts"].dt.tz_convert(zone).dt.tz_localize(None)
-        frame.to_parquet(path, row_group_size=100) if fmt == "parquet" else frame.to_csv(path, index=False)
-        written.append(path)
-    return written
-
-
-def _job(folder: Path, reference: str, current: str, zone: str | None = None) -> Path:
-    spec = spec_dict(reference={"path": reference}, current={"path": current}, timestamp_timezone=zone)
-    (folder / "job.yaml").write_text(yaml.safe_dump(spec))
-    return folder / "job.yaml"
-
-
-def _evaluate(job: Path, options: DriftOptions) -> Evaluation:
-    loaded = load_spec(job)
-    return evaluate(loaded, window_ending(loaded.spec, WINDOW_END), "none", options)
-
-
 # Of the window's day (the other days' folders are never planned): with instants, the two row
 # groups of 15 that hold 11:00-12:00; with wall times, bounds a day wider, so all 15; CSV, the file.
 PLANNED = {"parquet": [(6,), (7,)], "naive": [(g,) for g in range(15)], "csv": [None]}
@@ -124,14 +78,14 @@ def test_spark_reads_s3_through_arrow_and_equals_the_fast_engine(
     s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, zone: str | None
 ) -> None:
     client, at = S3(s3_env["AWS_ENDPOINT_URL"]).client(), f"s3://{BUCKET}/{tmp_path.name}"
-    for path in _write(tmp_path, fmt, zone):
+    for path in lake.write(tmp_path, fmt, zone):
         client.upload_file(str(path), BUCKET, f"{tmp_path.name}/{path.relative_to(tmp_path)}")
     (tmp_path / "s3").mkdir()
-    remote = _job(tmp_path / "s3", f"{at}/reference.parquet", f"{at}/events/", zone)
+    remote = lake.job(tmp_path / "s3", f"{at}/reference.parquet", f"{at}/events/", zone)
     plans = _recording(monkeypatch)
     options = DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "cache")
-    got = _evaluate(remote, options)
-    want = _evaluate(_job(tmp_path, "reference.parquet", "events", zone), DriftOptions())
+    got = lake.evaluate(remote, options)
+    want = lake.evaluate(lake.job(tmp_path, "reference.parquet", "events", zone), DriftOptions())
     assert got.status == "succeeded", got.error
     assert_same_evaluation(got, want)
     assert (got.current_rows, {f.feature: f.drift_detected for f in got.features}["x"]) == (60, True)
@@ -146,7 +100,7 @@ def test_a_run_whose_object_goes_after_planning_fails_naming_it(
     """What an executor meets when an object is deleted, or its credentials refused, after
     the driver listed it: the run fails with the reason the executor gave, naming the object."""
     client = S3(s3_env["AWS_ENDPOINT_URL"]).client()
-    for path in _write(tmp_path, "parquet"):
+    for path in lake.write(tmp_path, "parquet"):
         client.upload_file(str(path), BUCKET, f"gone/{path.relative_to(tmp_path)}")
     day = f"gone/events/dt={DAY:%Y-%m-%d}/part.parquet"
     planner = arrowplan._parquet
@@ -158,8 +112,9 @@ def test_a_run_whose_object_goes_after_planning_fails_naming_it(
         return plan
 
     monkeypatch.setattr(arrowplan, "_parquet", planned)
-    remote = _job(tmp_path, f"s3://{BUCKET}/gone/reference.parquet", f"s3://{BUCKET}/gone/events/")
-    got = _evaluate(remote, DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "cache"))
+    remote = lake.job(tmp_path, f"s3://{BUCKET}/gone/reference.parquet", f"s3://{BUCKET}/gone/events/")
+    options = DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "cache")
+    got = lake.evaluate(remote, options)
     assert got.status == "failed"
     assert str(got.error).startswith(f"Spark: s3://{BUCKET}/{day}: cannot read: "), got.error
     assert "\n" not in str(got.error)
@@ -179,8 +134,8 @@ def test_refused_credentials_fail_the_run_naming_the_path(
         for name, value in refusing.env.items():
             monkeypatch.setenv(name, value)
         S3FileSystem.clear_instance_cache()
-        job = _job(tmp_path, f"s3://{BUCKET}/r/reference.parquet", f"s3://{BUCKET}/r/events/")
-        got = _evaluate(job, DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "c"))
+        job = lake.job(tmp_path, f"s3://{BUCKET}/r/reference.parquet", f"s3://{BUCKET}/r/events/")
+        got = lake.evaluate(job, DriftOptions(engine="spark", spark_master=MASTER, cache_dir=tmp_path / "c"))
     S3FileSystem.clear_instance_cache()
     assert got.status == "failed"
     assert str(got.error).startswith(f"s3://{BUCKET}/r/reference.parquet: cannot list: "), got.error
