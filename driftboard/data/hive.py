@@ -19,6 +19,11 @@ DATE_HOUR = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2})")
 PARTS = ("year", "month", "day", "hour")
 
 
+def keys_below(root: str, path: str) -> dict[str, str]:
+    """`key=value` folder names of a file's path between the dataset's root and the file."""
+    return keys(path.removeprefix(root.rstrip("/") + "/"))
+
+
 def keys(relative: str) -> dict[str, str]:
     """`key=value` folder names of a path below the dataset's root."""
     found = {}

@@ -49,7 +49,7 @@ PARQUET = ds.ParquetFileFormat(default_fragment_scan_options=ds.ParquetFragmentS
 
 
 def partition_keys(location: Location, file: DataFile) -> dict[str, str]:
-    return hive.keys(file.path.removeprefix(location.root.rstrip("/") + "/"))
+    return hive.keys_below(location.root, file.path)
 
 
 def _partitioning(location: Location, files: list[DataFile]) -> ds.Partitioning | None:

@@ -42,7 +42,7 @@ def read(location: Location, files: list[DataFile], request: Request) -> Read:
     dtypes: dict[str, list[str]] = {}
     for file in files:
         frame = parse(location, file, request.wanted)
-        for key, value in hive.keys(file.path.removeprefix(location.root.rstrip("/") + "/")).items():
+        for key, value in hive.keys_below(location.root, file.path).items():
             if key not in frame.columns and (request.wanted is None or key in request.wanted):
                 frame[key] = pd.Series([value] * len(frame), dtype=object)  # as the Parquet reader: text
         if request.window is not None and request.timestamp is not None:

@@ -45,7 +45,7 @@ def frame(spark: SparkSession, location: Location, files: list[DataFile], reques
 
 
 def _keys(location: Location, path: str) -> tuple[tuple[str, str], ...]:
-    return tuple(hive.keys(path.removeprefix(location.root.rstrip("/") + "/")).items())
+    return tuple(hive.keys_below(location.root, path).items())
 
 
 def _parquet(location: Location, files: list[DataFile], request: Request, found: str) -> Plan:
